@@ -1,0 +1,19 @@
+package twin;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import twin.cli.Cli;
+
+/** The twin command's entry point; the only place that calls {@code System.exit}. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int code = Cli.create(out, err).execute(args);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+}

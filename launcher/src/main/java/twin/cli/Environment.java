@@ -1,0 +1,46 @@
+package twin.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import twin.Locations;
+import twin.Os;
+import twin.TwinException;
+import twin.profile.Profile;
+import twin.profile.ProfileException;
+import twin.profile.ProfileLoader;
+import twin.profile.ProfileLocator;
+
+/** What every command reads from the world it runs in, in one place: env, cwd, home, dirs. */
+final class Environment {
+  final Map<String, String> env;
+  final Path cwd;
+  final Path home;
+
+  Environment(Map<String, String> env, Path cwd, Path home) {
+    this.env = env;
+    this.cwd = cwd;
+    this.home = home;
+  }
+
+  static Environment current() {
+    return new Environment(System.getenv(), Path.of("").toAbsolutePath(), Path.of(System.getProperty("user.home")));
+  }
+
+  ProfileLocator locator() {
+    return ProfileLocator.standard(env, cwd, home);
+  }
+
+  Locations locations() {
+    return Locations.from(env, Os.uid());
+  }
+
+  /** Finds a profile by name or path and loads it; errors are one line. */
+  Profile loadProfile(String nameOrPath) throws ProfileException {
+    Path file = locator().resolve(nameOrPath);
+    return new ProfileLoader().load(file);
+  }
+
+  static TwinException usage(String message) {
+    return TwinException.usage(message);
+  }
+}

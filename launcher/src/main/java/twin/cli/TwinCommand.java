@@ -1,0 +1,40 @@
+package twin.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root command: lists the subcommands and holds the options every one of them takes. */
+@Command(
+    name = "twin",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+        "Starts a debug twin of a JVM service: the service's java, classpath, environment, workdir",
+        "and user, but never its main. You get a Clojure REPL inside the twin while the live",
+        "service is left alone.",
+        ""},
+    subcommands = {LaunchCommand.class, ProfilesCommand.class, picocli.CommandLine.HelpCommand.class},
+    footerHeading = "%nExit codes:%n",
+    footer = {
+        "  0  success",
+        "  1  the twin or the code evaluated in it failed",
+        "  2  bad usage or an invalid profile",
+        "  3  not permitted (access, user)",
+        "  4  internal error",
+        "",
+        "Start with:  twin launch demo      (a twin of the bundled demo service)",
+        "Profiles:    twin profiles list    (see profiles/README.md for the format)"})
+public final class TwinCommand implements Runnable {
+  @Option(names = "--stacktrace", scope = ScopeType.INHERIT,
+      description = "On an error, also print the Java stack trace.")
+  boolean stacktrace;
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,179 @@
+package twin.client;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.jline.reader.EOFError;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.ParsedLine;
+import org.jline.reader.Parser;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStyle;
+import twin.secret.Redactor;
+
+/**
+ * The interactive client: JLine line editing with history and multi-line forms, a prompt that
+ * names the twin, Ctrl-C to interrupt an evaluation, Ctrl-D to end.
+ */
+public final class Console implements Printer, AutoCloseable {
+  private final Terminal terminal;
+  private final LineReader reader;
+  private final PrintWriter writer;
+  private final String twinName;
+  private volatile Redactor redactor;
+  private volatile boolean reading;
+
+  private Console(Terminal terminal, LineReader reader, String twinName, Redactor redactor) {
+    this.terminal = terminal;
+    this.reader = reader;
+    this.writer = terminal.writer();
+    this.twinName = twinName;
+    this.redactor = redactor;
+  }
+
+  /** Opens the system terminal; {@code history} may be null to keep no history. */
+  public static Console open(String twinName, Path history, Redactor redactor) throws IOException {
+    Terminal terminal = TerminalBuilder.builder().system(true).name("twin").build();
+    LineReaderBuilder builder = LineReaderBuilder.builder()
+        .terminal(terminal)
+        .appName("twin")
+        .parser(new FormParser())
+        .variable(LineReader.SECONDARY_PROMPT_PATTERN, "%P#_=> ")
+        .variable(LineReader.INDENTATION, 2)
+        .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+        .option(LineReader.Option.INSERT_BRACKET, false);
+    if (history != null && prepareHistory(history)) {
+      builder.variable(LineReader.HISTORY_FILE, history);
+    }
+    return new Console(terminal, builder.build(), twinName, redactor);
+  }
+
+  /** The history file holds typed forms: keep it 0600 in a 0700 directory. */
+  private static boolean prepareHistory(Path history) {
+    try {
+      Path dir = history.getParent();
+      if (!Files.exists(dir)) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      if (!Files.exists(history)) {
+        Files.createFile(history, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+      return Files.isWritable(history);
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  public void setRedactor(Redactor redactor) {
+    this.redactor = redactor;
+  }
+
+  /** Runs the read-eval-print loop until Ctrl-D, EOF, or the twin's end. */
+  public void run(SessionDriver session) {
+    terminal.handle(Terminal.Signal.INT, signal -> session.interrupt());
+    String ns = session.ns();
+    while (true) {
+      String prompt = "twin:" + twinName + " " + ns + "=> ";
+      String text;
+      try {
+        reading = true;
+        text = reader.readLine(prompt);
+      } catch (UserInterruptException e) {
+        continue;
+      } catch (EndOfFileException e) {
+        return;
+      } finally {
+        reading = false;
+      }
+      if (FormBalance.isBlank(text)) {
+        continue;
+      }
+      ns = session.eval(text);
+    }
+  }
+
+  private void print(String text, AttributedStyle style) {
+    String clean = redactor.redact(text);
+    if (reading) {
+      reader.printAbove(new AttributedString(clean, style));
+    } else {
+      writer.print(style == AttributedStyle.DEFAULT ? clean : new AttributedString(clean, style).toAnsi(terminal));
+      writer.flush();
+    }
+  }
+
+  private static String line(String text) {
+    return text.endsWith("\n") ? text : text + "\n";
+  }
+
+  @Override
+  public void value(String printed) {
+    print(line(printed), AttributedStyle.DEFAULT);
+  }
+
+  @Override
+  public void error(String message) {
+    print(line(message), AttributedStyle.DEFAULT.foreground(AttributedStyle.RED));
+  }
+
+  @Override
+  public void out(String text) {
+    print(text, AttributedStyle.DEFAULT);
+  }
+
+  @Override
+  public void err(String text) {
+    print(text, AttributedStyle.DEFAULT.foreground(AttributedStyle.RED));
+  }
+
+  @Override
+  public void service(String line) {
+    print(line(line), AttributedStyle.DEFAULT.faint());
+  }
+
+  @Override
+  public void notice(String message) {
+    print(line("twin: " + message), AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW));
+  }
+
+  @Override
+  public void close() {
+    try {
+      reader.getHistory().save();
+    } catch (IOException ignored) {
+      // history is a convenience
+    }
+    try {
+      terminal.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+  }
+
+  /** Accepts a line only when its forms are complete; otherwise Enter opens a continuation line. */
+  static final class FormParser implements Parser {
+    private final DefaultParser words = new DefaultParser();
+
+    FormParser() {
+      // Clojure's quote is not a shell quote; brackets are checked by FormBalance.
+      words.setQuoteChars(new char[0]);
+      words.setEscapeChars(new char[0]);
+    }
+
+    @Override
+    public ParsedLine parse(String line, int cursor, ParseContext context) {
+      if (context == ParseContext.ACCEPT_LINE && !FormBalance.isComplete(line)) {
+        throw new EOFError(-1, cursor, "incomplete form");
+      }
+      return words.parse(line, cursor, context);
+    }
+  }
+}

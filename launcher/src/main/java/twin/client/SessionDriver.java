@@ -1,0 +1,132 @@
+package twin.client;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import twin.ExitCodes;
+import twin.TwinException;
+import twin.supervisor.SessionListener;
+import twin.supervisor.Supervisor;
+import twin.supervisor.TwinSession;
+
+/**
+ * Drives one session as a conversation: send text, show what comes back, wait until the twin
+ * has consumed all of it. Counts failed evaluations for the exit code.
+ */
+public final class SessionDriver implements SessionListener {
+  private final Printer printer;
+  private final Object lock = new Object();
+  private final AtomicInteger failures = new AtomicInteger();
+  private TwinSession session;
+  private boolean ready;
+  private boolean closed;
+  private String closeReason;
+  private String ns = "user";
+  private final CountDownLatch opened = new CountDownLatch(1);
+
+  public SessionDriver(Printer printer) {
+    this.printer = printer;
+  }
+
+  /** Opens the session and waits for its first prompt. */
+  public SessionDriver open(Supervisor supervisor, String kind) {
+    session = supervisor.openSession(kind, this);
+    awaitReady();
+    return this;
+  }
+
+  /** Sends text and waits until every form in it was evaluated; returns the session's namespace. */
+  public String eval(String text) {
+    synchronized (lock) {
+      ready = false;
+    }
+    session.send(text.endsWith("\n") ? text : text + "\n");
+    return awaitReady();
+  }
+
+  public void interrupt() {
+    if (session != null) {
+      session.interrupt();
+    }
+  }
+
+  public void close() {
+    if (session != null) {
+      session.close();
+    }
+  }
+
+  public String ns() {
+    synchronized (lock) {
+      return ns;
+    }
+  }
+
+  public int failures() {
+    return failures.get();
+  }
+
+  private String awaitReady() {
+    synchronized (lock) {
+      while (!ready && !closed) {
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new TwinException(ExitCodes.FAILED, "interrupted while waiting for the twin");
+        }
+      }
+      if (!ready) {
+        throw new TwinException(ExitCodes.FAILED, closeReason != null ? closeReason : "the session ended");
+      }
+      return ns;
+    }
+  }
+
+  @Override
+  public void onOut(String text) {
+    printer.out(text);
+  }
+
+  @Override
+  public void onErr(String text) {
+    printer.err(text);
+  }
+
+  @Override
+  public void onTap(String printed) {
+    printer.notice("tap> " + printed);
+  }
+
+  @Override
+  public void onResult(String ns, String printed, boolean failed, String form, String ms) {
+    if (failed) {
+      failures.incrementAndGet();
+      printer.error(printed);
+    } else {
+      printer.value(printed);
+    }
+  }
+
+  @Override
+  public void onReady(String ns) {
+    synchronized (lock) {
+      this.ns = ns;
+      ready = true;
+      lock.notifyAll();
+    }
+  }
+
+  @Override
+  public void onNotice(String message) {
+    printer.notice(message);
+  }
+
+  @Override
+  public void onClosed(String reason) {
+    synchronized (lock) {
+      closed = true;
+      closeReason = reason;
+      lock.notifyAll();
+    }
+  }
+}

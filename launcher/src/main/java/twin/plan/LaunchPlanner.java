@@ -1,0 +1,152 @@
+package twin.plan;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import twin.TwinException;
+import twin.profile.Profile;
+
+/**
+ * Turns a profile and what was found on disk into a {@link LaunchPlan}. Pure: it reads no file,
+ * starts nothing and looks at no clock, so every decision can be tested from values alone.
+ */
+public final class LaunchPlanner {
+  /** The twin runtime's main class; the service's main never runs. */
+  public static final String RUNTIME_MAIN = "twin.runtime.TwinMain";
+  public static final String DEFAULT_HEAP = "512m";
+  /** Environment variables the JVM reads options from; filtered by the same rules. */
+  public static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+  /** Prefixes of APM identity variables: a twin must never report as the live service. */
+  public static final List<String> APM_PREFIXES = List.of("DD_", "OTEL_", "NEW_RELIC_", "ELASTIC_APM_");
+
+  private LaunchPlanner() {}
+
+  public static LaunchPlan plan(Profile profile, ServiceFacts facts, PlanOptions options) {
+    List<Decision> decisions = new ArrayList<>();
+    List<String> keep = profile.twin().keepOptions();
+    Path privateDir = options.privateDir();
+
+    List<String> jvmOptions = filter("jvm-options", facts.jvmOptions(), keep, privateDir, decisions);
+    String heap = options.heap() != null ? options.heap()
+        : profile.twin().heap() != null ? profile.twin().heap() : DEFAULT_HEAP;
+    jvmOptions.add("-Xmx" + heap);
+    jvmOptions.add("-XX:+ExitOnOutOfMemoryError");
+    jvmOptions.add("-XX:-HeapDumpOnOutOfMemoryError");
+    jvmOptions.add("-XX:HeapDumpPath=" + privateDir);
+    jvmOptions.add("-XX:ErrorFile=" + privateDir.resolve("hs_err_pid%p.log"));
+    jvmOptions.add("-Djava.io.tmpdir=" + privateDir.resolve("tmp"));
+    jvmOptions.add("-Dtwin.profile=" + profile.name());
+
+    Map<String, String> env = environment(profile, facts, options, keep, decisions);
+
+    List<String> classpath = new ArrayList<>(facts.classpath());
+    classpath.add(options.runtimeJar().toString());
+    if (!facts.hasClojure()) {
+      options.clojureJars().forEach(jar -> classpath.add(jar.toString()));
+    }
+
+    ServiceFacts.TargetUser user = facts.user();
+    List<String> wrapper = wrapper(facts.tools(), user, options);
+
+    Path channel = privateDir.resolve("channel.sock");
+    return new LaunchPlan(profile.name(), profile.file(), options.twinId(), wrapper, facts.java(),
+        facts.javaVersion(), jvmOptions, classpath, RUNTIME_MAIN, List.of(channel.toString()), env,
+        facts.workdir(), user.name(), privateDir, channel, profile.twin().init(), decisions, facts.warnings());
+  }
+
+  /** Applies the rule table to options from one origin; records every decision. */
+  static List<String> filter(String origin, List<String> options, List<String> keep, Path privateDir,
+      List<Decision> decisions) {
+    List<String> kept = new ArrayList<>();
+    for (String option : options) {
+      Optional<OptionRule> rule = OptionRules.find(option);
+      if (rule.isEmpty()) {
+        kept.add(option);
+        continue;
+      }
+      OptionRule r = rule.get();
+      if (isKept(option, keep)) {
+        decisions.add(new Decision(origin, option, Action.KEEP, option, r.id(), "kept by twin.keep-options"));
+        kept.add(option);
+        continue;
+      }
+      switch (r.action()) {
+        case REWRITE -> {
+          String rewritten = r.rewrite().apply(option, privateDir);
+          decisions.add(new Decision(origin, option, Action.REWRITE, rewritten, r.id(), r.reason()));
+          kept.add(rewritten);
+        }
+        case STRIP, REPLACE, KEEP -> decisions.add(new Decision(origin, option, r.action(), null, r.id(), r.reason()));
+      }
+    }
+    return kept;
+  }
+
+  private static boolean isKept(String option, List<String> keep) {
+    return keep.stream().anyMatch(k -> option.equals(k) || (!k.isEmpty() && option.startsWith(k)));
+  }
+
+  private static Map<String, String> environment(Profile profile, ServiceFacts facts, PlanOptions options,
+      List<String> keep, List<Decision> decisions) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : facts.env().entrySet()) {
+      String name = e.getKey();
+      if (OPTION_VARIABLES.contains(name)) {
+        List<String> filtered = filter(name, ArgFiles.tokenize(e.getValue()), keep, options.privateDir(), decisions);
+        if (!filtered.isEmpty()) {
+          env.put(name, joinOptions(filtered));
+        }
+      } else if (APM_PREFIXES.stream().anyMatch(name::startsWith) && !keep.contains(name)) {
+        decisions.add(new Decision("env", name, Action.STRIP, null, "apm-identity",
+            "APM identity variables make the twin report as the live service; set one under twin.env to keep it"));
+      } else {
+        env.put(name, e.getValue());
+      }
+    }
+    env.putAll(profile.twin().env());
+    profile.twin().unsetEnv().forEach(env::remove);
+    env.put("TWIN", "1");
+    env.put("TWIN_PROFILE", profile.name());
+    env.put("TWIN_ID", options.twinId());
+    return env;
+  }
+
+  private static String joinOptions(List<String> options) {
+    List<String> quoted = new ArrayList<>();
+    for (String o : options) {
+      quoted.add(o.chars().anyMatch(Character::isWhitespace) ? "\"" + o.replace("\"", "\\\"") + "\"" : o);
+    }
+    return String.join(" ", quoted);
+  }
+
+  private static List<String> wrapper(ServiceFacts.HostTools tools, ServiceFacts.TargetUser user, PlanOptions options) {
+    List<String> wrapper = new ArrayList<>();
+    if (tools.setsid() != null) {
+      // Its own session: a Ctrl-C or hangup at the operator's terminal never reaches the twin.
+      wrapper.add(tools.setsid().toString());
+    }
+    if (tools.nice() != null) {
+      wrapper.addAll(List.of(tools.nice().toString(), "-n", "10"));
+    }
+    if (tools.ionice() != null) {
+      wrapper.addAll(List.of(tools.ionice().toString(), "-c", "2", "-n", "7"));
+    }
+    boolean switchUser = user.uid() != options.invokingUid();
+    if (switchUser) {
+      if (options.invokingUid() != 0) {
+        throw TwinException.notPermitted("the profile runs the service as user '" + user.name()
+            + "', but you are '" + options.invokingUser() + "'; run twin as root or as " + user.name());
+      }
+      if (tools.setpriv() == null) {
+        throw TwinException.notPermitted("cannot switch to user '" + user.name()
+            + "': setpriv (util-linux) is not installed");
+      }
+      wrapper.addAll(List.of(tools.setpriv().toString(), "--reuid=" + user.uid(), "--regid=" + user.gid(),
+          "--init-groups", "--inh-caps=-all", "--"));
+    }
+    return wrapper;
+  }
+}

@@ -1,0 +1,590 @@
+package twin.profile;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.DuplicateKeyException;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+
+/**
+ * Reads a service profile: SnakeYAML's safe loader with tight limits, then one validation pass
+ * over the node tree so that every error carries the position of the offending node.
+ */
+public final class ProfileLoader {
+
+  /** Largest profile, in code points. */
+  public static final int MAX_CODE_POINTS = 1024 * 1024;
+  /** Most aliases to collections a profile may use (a "billion laughs" guard). */
+  public static final int MAX_ALIASES = 10;
+  /** Deepest nesting of collections a profile may use. */
+  public static final int MAX_NESTING = 20;
+
+  static final List<String> TOP_KEYS = List.of("name", "java", "workdir", "user", "classpath",
+      "jar", "main", "args", "jvm-options", "env", "env-files", "twin");
+  static final List<String> TOP_NOT_YET = List.of("source", "databases", "datasource");
+  static final List<String> TWIN_KEYS = List.of("init", "heap", "keep-options", "env",
+      "unset-env");
+  static final List<String> TWIN_NOT_YET = List.of("idle-timeout", "max-lifetime",
+      "require-reason", "allowed-users", "extra-classpath");
+
+  static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+  static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  static final Pattern HEAP = Pattern.compile("[0-9]+[kKmMgG]?");
+  // YAML 1.1 reads these as the same integer whatever tool loads them, so they are safe as text.
+  static final Pattern LOOSE_BOOLEAN =
+      Pattern.compile("(?i)y|n|yes|no|on|off|true|false");
+  private static final Pattern PLAIN_DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)");
+
+  /** Reads and validates the profile at {@code file}; errors name the file as given. */
+  public Profile load(Path file) throws ProfileException {
+    String shown = file.toString();
+    byte[] bytes;
+    try {
+      if (Files.isDirectory(file)) {
+        throw new ProfileException(shown, "cannot read profile: is a directory");
+      }
+      // Refuse before reading: a UTF-8 code point takes at most 4 bytes.
+      if (Files.size(file) > 4L * MAX_CODE_POINTS) {
+        throw new ProfileException(shown, sizeLimitMessage());
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ProfileException(shown, "cannot read profile: " + IoReasons.describe(e), e);
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (IOException e) {
+      throw new ProfileException(shown, "cannot read profile: not valid UTF-8", e);
+    }
+    return parse(text, file);
+  }
+
+  /**
+   * Validates {@code text} as the profile at {@code file}: {@code file} names the source in
+   * errors and is the base for relative paths; it need not exist.
+   */
+  public Profile parse(String text, Path file) throws ProfileException {
+    String shown = file.toString();
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    // SnakeYAML enforces the same limit, but only after scanning up to it.
+    if (text.length() > MAX_CODE_POINTS
+        && text.codePointCount(0, text.length()) > MAX_CODE_POINTS) {
+      throw new ProfileException(shown, sizeLimitMessage());
+    }
+    LoaderOptions options = loaderOptions();
+    DumperOptions dumper = new DumperOptions();
+    Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options);
+
+    Node root = null;
+    try {
+      for (Node doc : yaml.composeAll(new StringReader(text))) {
+        if (root != null) {
+          throw new Validator(shown, text, null).error(doc.getStartMark(),
+              "a profile is one YAML document; remove the second one (after '---')");
+        }
+        root = doc;
+      }
+      if (root == null || (root instanceof ScalarNode s && s.getTag().equals(Tag.NULL))) {
+        throw new ProfileException(shown, "profile is empty");
+      }
+      // The node tree carries the marks; the safe constructor adds its own checks on the same
+      // text (duplicate keys, unknown local tags) before the tree is trusted.
+      yaml.load(text);
+    } catch (MarkedYAMLException e) {
+      throw fromSnakeYaml(shown, text, root, e);
+    } catch (YAMLException e) {
+      throw new ProfileException(shown, limitMessage(e), e);
+    }
+    Path absolute = file.toAbsolutePath().normalize();
+    return new Validator(shown, text, absolute).profile(root);
+  }
+
+  private static LoaderOptions loaderOptions() {
+    LoaderOptions o = new LoaderOptions();
+    o.setAllowDuplicateKeys(false);
+    o.setMaxAliasesForCollections(MAX_ALIASES);
+    o.setNestingDepthLimit(MAX_NESTING);
+    o.setCodePointLimit(MAX_CODE_POINTS);
+    o.setAllowRecursiveKeys(false);
+    o.setProcessComments(false);
+    return o;
+  }
+
+  private static ProfileException fromSnakeYaml(
+      String shown, String text, Node root, MarkedYAMLException e) {
+    Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+    String problem = e.getProblem() == null ? "invalid YAML" : e.getProblem().strip();
+    if (e instanceof DuplicateKeyException && problem.startsWith("found duplicate key ")) {
+      String constructed = problem.substring("found duplicate key ".length());
+      String written = mark == null ? null
+          : scalarAt(root, mark.getIndex(), Collections.newSetFromMap(new IdentityHashMap<>()));
+      problem = "duplicate key '" + (written == null ? constructed : written) + "'";
+      if (written != null && !written.equals(constructed)) {
+        // ON and yes are different text but the same YAML 1.1 boolean.
+        problem += ": YAML 1.1 reads it as " + constructed
+            + ", like an earlier key; quote the keys to keep them apart";
+      }
+    } else {
+      problem = lowerFirst(problem);
+      Mark context = e.getContextMark();
+      // "while parsing a flow sequence" says where the unfinished construct began.
+      if (e.getContext() != null && context != null && mark != null
+          && context.getIndex() != mark.getIndex()) {
+        problem += " (" + e.getContext().strip() + " that starts at " + (context.getLine() + 1)
+            + ":" + (context.getColumn() + 1) + ")";
+      }
+    }
+    if (mark == null) {
+      return new ProfileException(shown, problem, e);
+    }
+    SourceMark at = new SourceMark(shown, mark.getLine() + 1, mark.getColumn() + 1);
+    return new ProfileException(at, problem, Snippets.at(text, at.line(), at.col()), e);
+  }
+
+  /** The text of the scalar starting at {@code index}, searched for in the composed tree. */
+  private static String scalarAt(Node node, int index, Set<Node> seen) {
+    // Aliases share nodes and may even form cycles: visit each node once.
+    if (node == null || !seen.add(node)) {
+      return null;
+    }
+    if (node instanceof ScalarNode s) {
+      return s.getStartMark().getIndex() == index ? s.getValue() : null;
+    }
+    List<Node> children = new ArrayList<>();
+    if (node instanceof MappingNode m) {
+      for (NodeTuple t : m.getValue()) {
+        children.add(t.getKeyNode());
+        children.add(t.getValueNode());
+      }
+    } else if (node instanceof SequenceNode q) {
+      children.addAll(q.getValue());
+    }
+    for (Node child : children) {
+      String found = scalarAt(child, index, seen);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  private static String limitMessage(YAMLException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    if (m.contains("aliases")) {
+      return "alias limit exceeded: more than " + MAX_ALIASES
+          + " aliases to collections (a guard against 'billion laughs' expansion)";
+    }
+    if (m.contains("Nesting Depth")) {
+      return "nesting limit exceeded: collections nested deeper than " + MAX_NESTING + " levels";
+    }
+    if (m.contains("code points")) {
+      return sizeLimitMessage();
+    }
+    if (m.contains("Recursive key")) {
+      return "recursive keys are not allowed";
+    }
+    return "invalid YAML: " + m;
+  }
+
+  private static String sizeLimitMessage() {
+    return "size limit exceeded: a profile may hold at most " + MAX_CODE_POINTS
+        + " characters (1 MiB)";
+  }
+
+  private static String lowerFirst(String s) {
+    if (s.length() > 1 && Character.isUpperCase(s.charAt(0))
+        && Character.isLowerCase(s.charAt(1))) {
+      return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+    return s;
+  }
+
+  /** One validation pass over a composed profile; collects marks as it goes. */
+  private static final class Validator {
+
+    private final String shown;
+    private final String text;
+    private final Path file;
+    private final Map<String, SourceMark> marks = new LinkedHashMap<>();
+
+    Validator(String shown, String text, Path file) {
+      this.shown = shown;
+      this.text = text;
+      this.file = file;
+    }
+
+    Profile profile(Node root) throws ProfileException {
+      if (!(root instanceof MappingNode top)) {
+        throw error(root, "a profile must be a mapping of keys (name:, classpath:, ...)");
+      }
+      String name = null;
+      String java = null;
+      Path workdir = null;
+      String user = null;
+      List<String> classpath = List.of();
+      Node classpathKey = null;
+      Node classpathValue = null;
+      String jar = null;
+      Node jarKey = null;
+      String main = null;
+      List<String> args = List.of();
+      List<String> jvmOptions = List.of();
+      Map<String, String> env = Map.of();
+      List<Path> envFiles = List.of();
+      TwinSettings twin = TwinSettings.empty();
+
+      for (Map.Entry<String, NodeTuple> e : keys(top, null, TOP_KEYS, TOP_NOT_YET).entrySet()) {
+        Node k = e.getValue().getKeyNode();
+        Node v = e.getValue().getValueNode();
+        switch (e.getKey()) {
+          case "name" -> {
+            name = string("name", k, v);
+            if (!NAME.matcher(name).matches()) {
+              throw error(v, "'name' must match [a-z0-9][a-z0-9-]* (lower-case letters, digits "
+                  + "and '-', not starting with '-')");
+            }
+          }
+          case "java" -> java = string("java", k, v);
+          case "workdir" -> workdir = path("workdir", v, string("workdir", k, v));
+          case "user" -> user = string("user", k, v);
+          case "classpath" -> {
+            classpath = classpath(k, v);
+            classpathKey = k;
+            classpathValue = v;
+          }
+          case "jar" -> {
+            jar = string("jar", k, v);
+            jarKey = k;
+          }
+          case "main" -> main = string("main", k, v);
+          case "args" -> args = stringList("args", v, false);
+          case "jvm-options" -> jvmOptions = stringList("jvm-options", v, true);
+          case "env" -> env = envMap("env", v);
+          case "env-files" -> {
+            List<String> files = stringList("env-files", v, true);
+            List<Path> paths = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+              String key = "env-files[" + i + "]";
+              paths.add(path(key, nodeAt(v, i), files.get(i)));
+            }
+            envFiles = paths;
+          }
+          case "twin" -> twin = twin(v);
+          default -> throw new IllegalStateException("unhandled key " + e.getKey());
+        }
+      }
+
+      if (name == null) {
+        throw error(top, "missing required key 'name'");
+      }
+      if (classpathKey != null && jarKey != null) {
+        Node later = index(classpathKey) > index(jarKey) ? classpathKey : jarKey;
+        throw error(later, "'classpath' and 'jar' are mutually exclusive; keep one");
+      }
+      if (classpathKey == null && jarKey == null) {
+        throw error(top, "one of 'classpath' or 'jar' is required");
+      }
+      if (classpathKey != null && classpath.isEmpty()) {
+        throw error(classpathValue, "'classpath' is empty");
+      }
+      return new Profile(file, name, java, workdir, classpath, jar, main, args, jvmOptions, env,
+          envFiles, user, twin, marks);
+    }
+
+    private TwinSettings twin(Node node) throws ProfileException {
+      mark("twin", node);
+      if (isNull(node)) {
+        return TwinSettings.empty();
+      }
+      if (!(node instanceof MappingNode map)) {
+        throw error(node, "'twin' must be a mapping of settings (init:, heap:, ...)");
+      }
+      List<String> init = List.of();
+      String heap = null;
+      List<String> keep = List.of();
+      Map<String, String> env = Map.of();
+      List<String> unset = List.of();
+      for (Map.Entry<String, NodeTuple> e : keys(map, "twin", TWIN_KEYS, TWIN_NOT_YET)
+          .entrySet()) {
+        Node k = e.getValue().getKeyNode();
+        Node v = e.getValue().getValueNode();
+        switch (e.getKey()) {
+          case "init" -> init = stringList("twin.init", v, false);
+          case "heap" -> {
+            heap = string("twin.heap", k, v);
+            if (!HEAP.matcher(heap).matches()) {
+              throw error(v, "'twin.heap' must be a JVM size such as 512m or 2g");
+            }
+          }
+          case "keep-options" -> keep = stringList("twin.keep-options", v, true);
+          case "env" -> env = envMap("twin.env", v);
+          case "unset-env" -> {
+            unset = stringList("twin.unset-env", v, true);
+            for (int i = 0; i < unset.size(); i++) {
+              if (!ENV_NAME.matcher(unset.get(i)).matches()) {
+                throw error(nodeAt(v, i), badEnvName(unset.get(i)));
+              }
+            }
+          }
+          default -> throw new IllegalStateException("unhandled key " + e.getKey());
+        }
+      }
+      return new TwinSettings(init, heap, keep, env, unset);
+    }
+
+    /** The mapping's keys in document order, each known, supported and unique. */
+    private Map<String, NodeTuple> keys(
+        MappingNode map, String section, List<String> known, List<String> notYet)
+        throws ProfileException {
+      Map<String, NodeTuple> out = new LinkedHashMap<>();
+      String where = section == null ? "" : " in '" + section + "'";
+      for (NodeTuple t : map.getValue()) {
+        Node k = t.getKeyNode();
+        if (!(k instanceof ScalarNode ks)) {
+          throw error(k, "keys must be plain text" + where);
+        }
+        if (ks.getTag().equals(Tag.MERGE)) {
+          throw error(k, "merge keys ('<<') are not supported" + where);
+        }
+        String key = ks.getValue();
+        if (notYet.contains(key)) {
+          throw error(k, "'" + qualified(section, key) + "' is not supported yet");
+        }
+        if (!known.contains(key)) {
+          List<String> all = new ArrayList<>(known);
+          all.addAll(notYet);
+          Optional<String> hint = KeySuggester.suggest(key, all);
+          throw error(k, "unknown key '" + abbreviate(key) + "'" + where
+              + hint.map(h -> "; did you mean '" + h + "'?").orElse(""));
+        }
+        if (out.put(key, t) != null) {
+          throw error(k, "duplicate key '" + key + "'");
+        }
+      }
+      return out;
+    }
+
+    private String string(String key, Node keyNode, Node value) throws ProfileException {
+      if (!(value instanceof ScalarNode s)) {
+        throw error(value, "'" + key + "' must be a string");
+      }
+      if (isNull(s)) {
+        throw error(keyNode, "'" + key + "' has no value");
+      }
+      String text = text(s);
+      if (text.isEmpty()) {
+        throw error(value, "'" + key + "' is empty");
+      }
+      mark(key, value);
+      return text;
+    }
+
+    private List<String> classpath(Node k, Node v) throws ProfileException {
+      if (v instanceof ScalarNode s) {
+        if (isNull(s)) {
+          throw error(k, "'classpath' has no value");
+        }
+        mark("classpath", v);
+        List<String> entries = new ArrayList<>();
+        for (String entry : text(s).split(":", -1)) {
+          if (entry.isEmpty()) {
+            throw error(v, "'classpath' has an empty entry");
+          }
+          // A ':'-separated string is one node, so every entry shares its mark.
+          mark("classpath[" + entries.size() + "]", v);
+          entries.add(entry);
+        }
+        return entries;
+      }
+      if (!(v instanceof SequenceNode)) {
+        throw error(v, "'classpath' must be a list of paths or a ':'-separated string");
+      }
+      return stringList("classpath", v, true);
+    }
+
+    private List<String> stringList(String key, Node node, boolean nonEmpty)
+        throws ProfileException {
+      mark(key, node);
+      if (isNull(node)) {
+        return List.of();
+      }
+      if (!(node instanceof SequenceNode seq)) {
+        throw error(node, "'" + key + "' must be a list of strings");
+      }
+      List<String> out = new ArrayList<>();
+      for (Node item : seq.getValue()) {
+        String itemKey = key + "[" + out.size() + "]";
+        if (!(item instanceof ScalarNode s)) {
+          throw error(item, "'" + key + "' must be a list of strings");
+        }
+        if (isNull(s)) {
+          throw error(item, "'" + itemKey + "' has no value");
+        }
+        String text = text(s);
+        if (nonEmpty && text.isEmpty()) {
+          throw error(item, "'" + itemKey + "' is empty");
+        }
+        mark(itemKey, item);
+        out.add(text);
+      }
+      return out;
+    }
+
+    private Map<String, String> envMap(String key, Node node) throws ProfileException {
+      mark(key, node);
+      if (isNull(node)) {
+        return Map.of();
+      }
+      String expected = "'" + key + "' must be a mapping of NAME: value";
+      if (!(node instanceof MappingNode map)) {
+        throw error(node, expected);
+      }
+      Map<String, String> out = new LinkedHashMap<>();
+      for (NodeTuple t : map.getValue()) {
+        if (!(t.getKeyNode() instanceof ScalarNode k) || k.getTag().equals(Tag.MERGE)) {
+          throw error(t.getKeyNode(), expected);
+        }
+        // Names are taken as written: ON or Y are good variable names, whatever YAML 1.1 says.
+        String name = k.getValue();
+        if (!ENV_NAME.matcher(name).matches()) {
+          throw error(k, badEnvName(name));
+        }
+        Node v = t.getValueNode();
+        if (!(v instanceof ScalarNode s)) {
+          throw error(v, expected);
+        }
+        if (isNull(s)) {
+          throw error(k, "'" + key + "." + name + "' has no value; write " + name
+              + ": \"\" for an empty one");
+        }
+        if (out.put(name, text(s)) != null) {
+          throw error(k, "duplicate key '" + name + "'");
+        }
+        mark(key + "." + name, v);
+      }
+      return out;
+    }
+
+    private Path path(String key, Node node, String text) throws ProfileException {
+      try {
+        return file.getParent().resolve(text).normalize();
+      } catch (InvalidPathException e) {
+        throw error(node, "'" + key + "' is not a valid path");
+      }
+    }
+
+    /** The text of a scalar meant as a string, refusing what YAML 1.1 would read otherwise. */
+    private String text(ScalarNode s) throws ProfileException {
+      Tag tag = s.getTag();
+      String value = s.getValue();
+      if (tag.equals(Tag.STR)) {
+        // SnakeYAML resolves only yes/Yes/YES and kin; YAML 1.1 also has y and n, other loaders
+        // are looser about case, so the text is refused whenever some reader could see a boolean.
+        if (s.isPlain() && LOOSE_BOOLEAN.matcher(value).matches()) {
+          throw error(s, "'" + value + "' is read by YAML 1.1 as a boolean; quote it ("
+              + YamlText.quote(value) + ") if you mean the text");
+        }
+        return value;
+      }
+      if (!s.isPlain()) {
+        throw error(s, "'" + abbreviate(value) + "' is tagged " + shortTag(tag)
+            + "; a string is expected here");
+      }
+      if (tag.equals(Tag.INT) && PLAIN_DECIMAL.matcher(value).matches()) {
+        return value;
+      }
+      String reading;
+      if (tag.equals(Tag.BOOL)) {
+        reading = "a boolean";
+      } else if (tag.equals(Tag.INT) || tag.equals(Tag.FLOAT)) {
+        reading = "a number";
+      } else if (tag.equals(Tag.TIMESTAMP)) {
+        reading = "a date";
+      } else {
+        reading = shortTag(tag);
+      }
+      throw error(s, "'" + abbreviate(value) + "' is read by YAML 1.1 as " + reading
+          + "; quote it (" + YamlText.quote(abbreviate(value)) + ") if you mean the text");
+    }
+
+    private static boolean isNull(Node node) {
+      return node instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
+    }
+
+    private static Node nodeAt(Node seqOrScalar, int i) {
+      return seqOrScalar instanceof SequenceNode seq ? seq.getValue().get(i) : seqOrScalar;
+    }
+
+    private static int index(Node n) {
+      return n.getStartMark().getIndex();
+    }
+
+    private void mark(String key, Node node) {
+      Mark m = node.getStartMark();
+      marks.put(key, new SourceMark(shown, m.getLine() + 1, m.getColumn() + 1));
+    }
+
+    ProfileException error(Node node, String message) {
+      return error(node.getStartMark(), message);
+    }
+
+    ProfileException error(Mark m, String message) {
+      SourceMark at = new SourceMark(shown, m.getLine() + 1, m.getColumn() + 1);
+      return new ProfileException(at, message, Snippets.at(text, at.line(), at.col()));
+    }
+
+    private static String badEnvName(String name) {
+      return "'" + abbreviate(name) + "' is not a valid environment variable name "
+          + "(expected [A-Za-z_][A-Za-z0-9_]*)";
+    }
+
+    private static String qualified(String section, String key) {
+      return section == null ? key : section + "." + key;
+    }
+
+    private static String shortTag(Tag tag) {
+      String v = tag.getValue();
+      return v.startsWith(Tag.PREFIX) ? "!!" + v.substring(Tag.PREFIX.length()) : v;
+    }
+
+    // Keeps one-line errors one line even when the offending text is long or multi-line.
+    private static String abbreviate(String s) {
+      String one = s.replace("\n", "\\n").replace("\r", "\\r");
+      return one.length() <= 60 ? one : one.substring(0, 57) + "...";
+    }
+  }
+}

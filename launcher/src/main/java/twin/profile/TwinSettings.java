@@ -1,0 +1,44 @@
+package twin.profile;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code twin:} section of a profile: what the twin does differently from the service.
+ *
+ * @param init Clojure forms evaluated before the first prompt, in order
+ * @param heap the twin's maximum heap as a JVM size ({@code 512m}); null means the launcher default
+ * @param keepOptions JVM options the launch rules would strip, kept on purpose
+ * @param env variables set for the twin only, over the service's; insertion-ordered
+ * @param unsetEnv variables removed from the twin's environment
+ */
+public record TwinSettings(
+    List<String> init,
+    String heap,
+    List<String> keepOptions,
+    Map<String, String> env,
+    List<String> unsetEnv) {
+
+  private static final TwinSettings EMPTY = new TwinSettings(null, null, null, null, null);
+
+  /** Copies the collections; null collections become empty. */
+  public TwinSettings {
+    init = init == null ? List.of() : List.copyOf(init);
+    keepOptions = keepOptions == null ? List.of() : List.copyOf(keepOptions);
+    env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
+    unsetEnv = unsetEnv == null ? List.of() : List.copyOf(unsetEnv);
+  }
+
+  /** No twin settings: every default applies. */
+  public static TwinSettings empty() {
+    return EMPTY;
+  }
+
+  /** True when every setting is at its default. */
+  public boolean isEmpty() {
+    return init.isEmpty() && heap == null && keepOptions.isEmpty() && env.isEmpty()
+        && unsetEnv.isEmpty();
+  }
+}

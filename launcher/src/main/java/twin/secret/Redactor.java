@@ -1,0 +1,221 @@
+package twin.secret;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Masks secrets in text: by variable name, by URL password syntax, and by known secret value. */
+public final class Redactor {
+
+  /** What every masked secret is replaced with. */
+  public static final String MASK = "***";
+
+  /** Secret values shorter than this are not masked by value: "on" or "1" would shred output. */
+  public static final int MIN_SECRET_LENGTH = 4;
+
+  private static final List<String> SECRET_WORDS =
+      List.of("PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "DSN",
+          "PRIVATE", "AUTHORIZATION");
+
+  // Short words that are secrets only as a whole '_'-separated word: DB_PASS, but not PASSPORT.
+  private static final Set<String> SECRET_WHOLE_WORDS = Set.of("PWD", "PASS", "AUTH");
+
+  // scheme://user:password@host; the password may not contain '/', so host:port/path@x is no match.
+  private static final Pattern URL_PASSWORD =
+      Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://[^\\s:/?#@]*):([^\\s@/]+)@");
+
+  // ?password=x&, ;password=x; (JDBC, ODBC): the value runs to the next separator.
+  private static final Pattern PARAM_PASSWORD =
+      Pattern.compile("(?i)((?:^|[?&;\\s])(?:password|passwd|pwd)\\s*=)([^&;\\s]+)");
+
+  // -Ddb.password=x, --api-token=x: options whose name says they carry a secret.
+  private static final Pattern OPTION_ASSIGNMENT = Pattern.compile("^(--?(?:D)?)([^=\\s]+)=(.*)$",
+      Pattern.DOTALL);
+
+  private static final Redactor NONE = new Redactor(Map.of(), List.of());
+
+  private final List<String> extraNames;
+  private final List<String> values;
+
+  /** A redactor that knows the secrets of {@code env} and the secret names of the defaults. */
+  public Redactor(Map<String, String> env) {
+    this(env, List.of());
+  }
+
+  /**
+   * A redactor that knows the secrets of {@code env}; {@code extraSecretNames} are words that,
+   * like PASSWORD, mark a variable as secret when its name contains them (case-insensitive).
+   */
+  public Redactor(Map<String, String> env, Collection<String> extraSecretNames) {
+    this(upper(extraSecretNames), collectValues(env, upper(extraSecretNames), List.of()));
+  }
+
+  private Redactor(List<String> extraNames, List<String> values) {
+    this.extraNames = extraNames;
+    this.values = values;
+  }
+
+  /** A redactor that knows no secret values; it still masks URL passwords. */
+  public static Redactor none() {
+    return NONE;
+  }
+
+  /** This redactor plus the secrets of {@code env} (e.g. variables read later from env files). */
+  public Redactor plus(Map<String, String> env) {
+    return new Redactor(extraNames, collectValues(env, extraNames, values));
+  }
+
+  /** True when a variable or property of this name holds a secret by the default rules. */
+  public static boolean isSecretName(String name) {
+    return isSecretName(name, List.of());
+  }
+
+  /** True when a variable of this name holds a secret by the default rules or the extra names. */
+  public boolean isSecret(String name) {
+    return isSecretName(name, extraNames);
+  }
+
+  private static boolean isSecretName(String name, List<String> extraNames) {
+    if (name == null || name.isEmpty()) {
+      return false;
+    }
+    // Property and option names (db.password, api-token) follow the same rules as variables.
+    String upper = name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    for (String word : SECRET_WORDS) {
+      if (upper.contains(word)) {
+        return true;
+      }
+    }
+    for (String extra : extraNames) {
+      if (upper.contains(extra)) {
+        return true;
+      }
+    }
+    String[] words = upper.split("_+");
+    // A lone PWD is the shell's working directory, not a password.
+    if (words.length > 1) {
+      for (String word : words) {
+        if (SECRET_WHOLE_WORDS.contains(word)) {
+          return true;
+        }
+      }
+    } else if (upper.equals("PASS") || upper.equals("AUTH")) {
+      return true;
+    }
+    return false;
+  }
+
+  /** Replaces the password of {@code scheme://user:password@host} and {@code password=} parameters. */
+  public static String maskUrlPasswords(String s) {
+    if (s == null || s.isEmpty()) {
+      return s;
+    }
+    String out = s;
+    if (out.contains("://")) {
+      out = URL_PASSWORD.matcher(out).replaceAll("$1:" + Matcher.quoteReplacement(MASK) + "@");
+    }
+    if (out.indexOf('=') >= 0) {
+      out = PARAM_PASSWORD.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+    }
+    return out;
+  }
+
+  /** Masks every known secret value in {@code text} (longest first), then URL passwords. */
+  public String redact(String text) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    String out = text;
+    for (String value : values) {
+      if (out.contains(value)) {
+        out = out.replace(value, MASK);
+      }
+    }
+    return maskUrlPasswords(out);
+  }
+
+  /** {@value #MASK} for a secret-named variable, otherwise the value with secrets masked. */
+  public String redactValue(String name, String value) {
+    if (value == null) {
+      return null;
+    }
+    return isSecret(name) ? MASK : redact(value);
+  }
+
+  /** A copy of {@code env}, in the same order, with each value passed through {@link #redactValue}. */
+  public Map<String, String> redactEnv(Map<String, String> env) {
+    Map<String, String> out = new LinkedHashMap<>();
+    env.forEach((name, value) -> out.put(name, redactValue(name, value)));
+    return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * One command-line argument with secrets masked: the value of a secret-named {@code -Dname=value}
+   * or {@code --name=value} becomes {@value #MASK}; anything else goes through {@link #redact}.
+   */
+  public String redactArg(String arg) {
+    if (arg == null) {
+      return null;
+    }
+    Matcher m = OPTION_ASSIGNMENT.matcher(arg);
+    if (m.matches() && isSecret(m.group(2)) && !m.group(3).isEmpty()) {
+      return m.group(1) + m.group(2) + "=" + MASK;
+    }
+    return redact(arg);
+  }
+
+  private static List<String> collectValues(
+      Map<String, String> env, List<String> extraNames, List<String> known) {
+    Set<String> found = new LinkedHashSet<>(known);
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      String value = e.getValue();
+      if (value == null) {
+        continue;
+      }
+      if (isSecretName(e.getKey(), extraNames)) {
+        addIfLong(found, value);
+      }
+      // A password inside a URL is a secret even when the variable's name does not say so.
+      if (value.contains("://")) {
+        Matcher m = URL_PASSWORD.matcher(value);
+        while (m.find()) {
+          addIfLong(found, m.group(2));
+        }
+      }
+      Matcher p = PARAM_PASSWORD.matcher(value);
+      while (p.find()) {
+        addIfLong(found, p.group(2));
+      }
+    }
+    List<String> sorted = new ArrayList<>(found);
+    // Longest first, so a secret that contains another is masked whole.
+    sorted.sort(Comparator.comparingInt(String::length).reversed());
+    return List.copyOf(sorted);
+  }
+
+  private static void addIfLong(Set<String> found, String value) {
+    if (value.length() >= MIN_SECRET_LENGTH && !value.equals(MASK)) {
+      found.add(value);
+    }
+  }
+
+  private static List<String> upper(Collection<String> names) {
+    List<String> out = new ArrayList<>();
+    for (String n : Objects.requireNonNull(names, "extraSecretNames")) {
+      if (n != null && !n.isBlank()) {
+        out.add(n.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
+      }
+    }
+    return List.copyOf(out);
+  }
+}

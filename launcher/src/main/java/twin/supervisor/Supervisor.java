@@ -1,0 +1,321 @@
+package twin.supervisor;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import twin.ExitCodes;
+import twin.Locations;
+import twin.Os;
+import twin.TwinException;
+import twin.plan.LaunchPlan;
+import twin.protocol.Frame;
+import twin.protocol.FrameType;
+
+/**
+ * Owns one running twin: its private directory, the private channel it connects out to, the
+ * process, and its end. The twin JVM listens on nothing; it reaches the supervisor through a
+ * socket in a 0700 directory, proves itself with a token and its uid, and is killed when the
+ * supervisor ends.
+ */
+public final class Supervisor implements AutoCloseable {
+  private static final long CONNECT_TIMEOUT_MS = 120_000;
+  private static final long BOOT_TIMEOUT_MS = 120_000;
+
+  private final LaunchPlan plan;
+  private final TwinProcess process;
+  private final TwinConnection connection;
+  private final boolean keepFiles;
+  private final String clojureVersion;
+  private volatile boolean closed;
+
+  private Supervisor(LaunchPlan plan, TwinProcess process, TwinConnection connection, boolean keepFiles,
+      String clojureVersion) {
+    this.plan = plan;
+    this.process = process;
+    this.connection = connection;
+    this.keepFiles = keepFiles;
+    this.clojureVersion = clojureVersion;
+  }
+
+  /**
+   * Starts the twin and waits until its REPL machinery is loaded. {@code serviceOut} receives the
+   * service's own stdout and stderr lines.
+   */
+  public static Supervisor start(LaunchPlan plan, long invokingUid, boolean keepFiles,
+      Consumer<String> serviceOut) {
+    long twinUid = ownerUid(plan, invokingUid);
+    boolean switchUser = twinUid != invokingUid;
+    Path privateDir = plan.privateDir();
+    // A twin running as another user must be able to pass through the runtime dir to its own.
+    Locations.ensurePrivateDir(privateDir.getParent(), switchUser ? "rwx--x--x" : "rwx------");
+    Locations.ensurePrivateDir(privateDir, "rwx------");
+    ServerSocketChannel server = null;
+    TwinProcess process = null;
+    try {
+      Files.createDirectories(privateDir.resolve("tmp"));
+      Files.createDirectories(privateDir.resolve("logs"));
+      server = bind(plan.channelSocket());
+      if (switchUser) {
+        chownTree(privateDir, twinUid, gidOf(plan));
+      }
+      String token = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
+      process = TwinProcess.start(plan, token, serviceOut, serviceOut);
+      TwinConnection connection = connect(server, process, privateDir);
+      Files.deleteIfExists(plan.channelSocket());
+      Frame hello = connection.readHello();
+      if (hello == null || hello.type() != FrameType.HELLO
+          || !MessageDigest.isEqual(hello.field(0).getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+        throw new TwinException(ExitCodes.FAILED, "the process on the twin channel did not prove it is the twin; refusing it");
+      }
+      TwinProcess started = process;
+      connection.startReader(() -> { });
+      process.onExit().thenRun(() -> connection.setCloseReason(
+          "the twin JVM exited (code " + started.exitCode() + ")"));
+      String version = awaitBoot(connection, process);
+      return new Supervisor(plan, process, connection, keepFiles, version);
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      cleanupAfterFailure(process, privateDir, keepFiles);
+      throw new TwinException(ExitCodes.FAILED, "cannot set up the twin's private channel in " + privateDir + ": "
+          + (e instanceof IOException io ? Os.reason(io) : e.getMessage()), e);
+    } catch (RuntimeException e) {
+      cleanupAfterFailure(process, privateDir, keepFiles);
+      throw e;
+    } finally {
+      closeQuietly(server);
+    }
+  }
+
+  private static long ownerUid(LaunchPlan plan, long invokingUid) {
+    for (String w : plan.wrapper()) {
+      if (w.startsWith("--reuid=")) {
+        return Long.parseLong(w.substring("--reuid=".length()));
+      }
+    }
+    return invokingUid;
+  }
+
+  private static long gidOf(LaunchPlan plan) {
+    for (String w : plan.wrapper()) {
+      if (w.startsWith("--regid=")) {
+        return Long.parseLong(w.substring("--regid=".length()));
+      }
+    }
+    return -1;
+  }
+
+  /** Binds under a temporary name, narrows the mode, then renames: never wider than 0600. */
+  private static ServerSocketChannel bind(Path socket) throws IOException {
+    Path temp = socket.resolveSibling(socket.getFileName() + ".tmp");
+    Files.deleteIfExists(temp);
+    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(temp));
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+    Files.move(temp, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return server;
+  }
+
+  private static TwinConnection connect(ServerSocketChannel server, TwinProcess process, Path privateDir)
+      throws IOException {
+    // Closing the server socket is how a dead twin or a timeout breaks the blocking accept.
+    process.onExit().thenRun(() -> closeQuietly(server));
+    Thread timer = new Thread(() -> {
+      try {
+        Thread.sleep(CONNECT_TIMEOUT_MS);
+        closeQuietly(server);
+      } catch (InterruptedException ignored) {
+        // connected in time
+      }
+    }, "twin-connect-timeout");
+    timer.setDaemon(true);
+    timer.start();
+    SocketChannel channel;
+    try {
+      channel = server.accept();
+    } catch (IOException e) {
+      throw startFailure(process);
+    } finally {
+      timer.interrupt();
+    }
+    UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+    UserPrincipal owner = Files.getOwner(privateDir, LinkOption.NOFOLLOW_LINKS);
+    if (!peer.user().equals(owner)) {
+      channel.close();
+      throw new TwinException(ExitCodes.NOT_PERMITTED, "a process of user " + peer.user().getName()
+          + " connected to the twin channel instead of the twin; refusing it");
+    }
+    return new TwinConnection(channel);
+  }
+
+  private static TwinException startFailure(TwinProcess process) {
+    try {
+      // Let the stderr pump drain what the dying JVM wrote.
+      process.onExit().get(5, TimeUnit.SECONDS);
+      Thread.sleep(200);
+    } catch (Exception ignored) {
+      // report what we have
+    }
+    if (process.isAlive()) {
+      return new TwinException(ExitCodes.FAILED, "the twin JVM did not connect within "
+          + CONNECT_TIMEOUT_MS / 1000 + " s", tail(process), null);
+    }
+    return new TwinException(ExitCodes.FAILED, "the twin JVM exited at start (exit code " + process.exitCode() + ")",
+        tail(process), null);
+  }
+
+  private static String tail(TwinProcess process) {
+    List<String> lines = process.lastStderr();
+    if (lines.isEmpty()) {
+      return "(it printed nothing on stderr)";
+    }
+    return "its last lines on stderr:\n  " + String.join("\n  ", lines);
+  }
+
+  private static String awaitBoot(TwinConnection connection, TwinProcess process) {
+    long deadline = System.currentTimeMillis() + BOOT_TIMEOUT_MS;
+    try {
+      while (System.currentTimeMillis() < deadline) {
+        Frame f = connection.control().poll(250, TimeUnit.MILLISECONDS);
+        if (f == null) {
+          continue;
+        }
+        switch (f.type()) {
+          case BOOTED:
+            return f.field(0);
+          case BOOT_FAILED:
+            throw new TwinException(ExitCodes.FAILED, "the twin cannot start a REPL: " + f.field(0));
+          case CLOSED:
+            throw startFailure(process);
+          default:
+            break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new TwinException(ExitCodes.FAILED, "the twin did not load Clojure within " + BOOT_TIMEOUT_MS / 1000 + " s");
+  }
+
+  public TwinSession openSession(String kind, SessionListener listener) {
+    if (connection.isClosed()) {
+      throw new TwinException(ExitCodes.FAILED, "the twin JVM is gone (exit code " + process.exitCode() + ")");
+    }
+    return connection.open(kind, listener);
+  }
+
+  public LaunchPlan plan() {
+    return plan;
+  }
+
+  public long twinPid() {
+    return process.pid();
+  }
+
+  public String clojureVersion() {
+    return clojureVersion;
+  }
+
+  public boolean isTwinAlive() {
+    return process.isAlive() && !connection.isClosed();
+  }
+
+  /** Ends the twin: asks it to exit, kills it if it does not, and removes its private files. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    connection.send(Frame.of(0, FrameType.SHUTDOWN));
+    process.stop(5000);
+    connection.close();
+    if (!keepFiles) {
+      deleteTree(plan.privateDir());
+    }
+  }
+
+  private static void cleanupAfterFailure(TwinProcess process, Path privateDir, boolean keepFiles) {
+    if (process != null) {
+      process.stop(0);
+    }
+    if (!keepFiles) {
+      deleteTree(privateDir);
+    }
+  }
+
+  private static void chownTree(Path dir, long uid, long gid) throws IOException {
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+        chown(d);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+        chown(f);
+        return FileVisitResult.CONTINUE;
+      }
+
+      private void chown(Path p) throws IOException {
+        Files.setAttribute(p, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
+        if (gid >= 0) {
+          Files.setAttribute(p, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
+        }
+      }
+    });
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(f);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+          Files.deleteIfExists(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      System.err.println("twin: warning: could not remove " + dir + ": " + Os.reason(e));
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // best effort
+    }
+  }
+}

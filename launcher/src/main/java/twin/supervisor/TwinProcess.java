@@ -1,0 +1,146 @@
+package twin.supervisor;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.StartedProcess;
+import org.zeroturnaround.exec.stream.LogOutputStream;
+import twin.ExitCodes;
+import twin.TwinException;
+import twin.plan.LaunchPlan;
+
+/**
+ * The one class that starts and ends processes. It starts the twin JVM exactly as the plan says,
+ * with exactly the plan's environment (nothing inherited from the launcher), hands it the
+ * channel token on stdin, pumps its output line by line, and makes sure it dies with us.
+ */
+public final class TwinProcess {
+  private static final int KEPT_STDERR_LINES = 20;
+
+  private final Process process;
+  private final Deque<String> lastStderr = new ArrayDeque<>();
+  private final Thread killer;
+
+  private TwinProcess(Process process) {
+    this.process = process;
+    // Exit, SIGTERM and SIGHUP of the launcher run this; a SIGKILL of the launcher closes the
+    // channel instead, and the twin halts by itself.
+    this.killer = new Thread(process::destroyForcibly, "twin-process-killer");
+    Runtime.getRuntime().addShutdownHook(killer);
+  }
+
+  /**
+   * Starts the twin. {@code stdout} and {@code stderr} receive the service's own output, line by
+   * line; it never shares a stream with the REPL's protocol.
+   */
+  public static TwinProcess start(LaunchPlan plan, String token, Consumer<String> stdout, Consumer<String> stderr) {
+    ProcessExecutor executor = new ProcessExecutor()
+        .command(plan.argv())
+        .directory(plan.workdir().toFile())
+        .redirectInput(new ByteArrayInputStream((token + "\n").getBytes(StandardCharsets.UTF_8)));
+    // zt-exec adds to the inherited environment; a null value removes a variable.
+    for (String name : System.getenv().keySet()) {
+      if (!plan.env().containsKey(name)) {
+        executor.environment(name, null);
+      }
+    }
+    executor.environment(plan.env());
+    TwinProcess[] self = new TwinProcess[1];
+    executor.redirectOutput(lines(stdout));
+    executor.redirectError(lines(line -> {
+      if (self[0] != null) {
+        self[0].keep(line);
+      }
+      stderr.accept(line);
+    }));
+    try {
+      StartedProcess started = executor.start();
+      self[0] = new TwinProcess(started.getProcess());
+      return self[0];
+    } catch (IOException e) {
+      // zt-exec's messages quote the environment; never pass them on.
+      throw new TwinException(ExitCodes.FAILED, "cannot start the twin JVM (" + plan.java() + "): "
+          + (e.getCause() != null ? e.getCause().getClass().getSimpleName() : e.getClass().getSimpleName()));
+    }
+  }
+
+  private static LogOutputStream lines(Consumer<String> sink) {
+    return new LogOutputStream() {
+      @Override
+      protected void processLine(String line) {
+        sink.accept(line);
+      }
+    };
+  }
+
+  private synchronized void keep(String line) {
+    lastStderr.addLast(line);
+    while (lastStderr.size() > KEPT_STDERR_LINES) {
+      lastStderr.removeFirst();
+    }
+  }
+
+  /** The twin's last lines on stderr, for telling why it died. */
+  public synchronized List<String> lastStderr() {
+    return new ArrayList<>(lastStderr);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public CompletableFuture<Process> onExit() {
+    return process.onExit();
+  }
+
+  /** The exit code, or -1 while it runs. */
+  public int exitCode() {
+    return process.isAlive() ? -1 : process.exitValue();
+  }
+
+  /** Waits up to {@code graceMillis} for the twin to end by itself, then kills it. */
+  public void stop(long graceMillis) {
+    try {
+      if (!process.waitFor(graceMillis, TimeUnit.MILLISECONDS)) {
+        process.destroy();
+        if (!process.waitFor(2, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          process.waitFor(5, TimeUnit.SECONDS);
+        }
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(killer);
+    } catch (IllegalStateException shuttingDown) {
+      // already running the hooks
+    }
+  }
+
+  /** What {@code java -version} prints, for binaries without a release file. */
+  public static String javaVersionOutput(Path java) {
+    try {
+      return new ProcessExecutor().command(java.toString(), "-version")
+          .redirectErrorStream(true).readOutput(true).timeout(30, TimeUnit.SECONDS)
+          .environment(Map.of()).execute().outputUTF8();
+    } catch (Exception e) {
+      throw TwinException.usage("cannot run " + java + " -version: " + e.getClass().getSimpleName());
+    }
+  }
+}

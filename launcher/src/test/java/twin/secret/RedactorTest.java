@@ -1,0 +1,127 @@
+package twin.secret;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class RedactorTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"DB_PASSWORD", "db_password", "MYSQL_PASSWD", "DB_PWD", "PWD_DB",
+      "CLIENT_SECRET", "GITHUB_TOKEN", "API_KEY", "APIKEY", "AWS_ACCESS_KEY_ID", "KEYSTORE_PASS",
+      "DB_PASS", "GOOGLE_APPLICATION_CREDENTIALS", "SENTRY_DSN", "SSH_PRIVATE_KEY",
+      "BASIC_AUTH", "AUTH_HEADER", "HTTP_AUTHORIZATION", "db.password", "api-token",
+      "GPG_PASSPHRASE"})
+  void secretNames(String name) {
+    assertThat(Redactor.isSecretName(name)).as(name).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PWD", "OLDPWD", "HOME", "PATH", "DB__SERVER_NAME", "PASSPORT_OFFICE",
+      "AUTHOR", "JAVA_HOME", "USER", "LANG", ""})
+  void ordinaryNames(String name) {
+    assertThat(Redactor.isSecretName(name)).as(name).isFalse();
+  }
+
+  @Test
+  void extraNamesMarkMoreVariablesAsSecret() {
+    Redactor r = new Redactor(Map.of("ORDERS_SIGNING_SALT", "pepper-and-salt"), List.of("salt"));
+    assertThat(r.isSecret("ORDERS_SIGNING_SALT")).isTrue();
+    assertThat(Redactor.isSecretName("ORDERS_SIGNING_SALT")).isFalse();
+    assertThat(r.redact("salt is pepper-and-salt")).isEqualTo("salt is ***");
+  }
+
+  @Test
+  void masksUrlPasswords() {
+    assertThat(Redactor.maskUrlPasswords("postgres://orders:s3cr3t@db:5432/orders"))
+        .isEqualTo("postgres://orders:***@db:5432/orders");
+    assertThat(Redactor.maskUrlPasswords("jdbc:postgresql://u:p%40ss@db/x and https://a:b@c/"))
+        .isEqualTo("jdbc:postgresql://u:***@db/x and https://a:***@c/");
+    assertThat(Redactor.maskUrlPasswords("jdbc:mysql://db/x?user=u&password=hunter2&ssl=true"))
+        .isEqualTo("jdbc:mysql://db/x?user=u&password=***&ssl=true");
+    assertThat(Redactor.maskUrlPasswords("jdbc:sqlserver://db;user=u;Password=hunter2;db=x"))
+        .isEqualTo("jdbc:sqlserver://db;user=u;Password=***;db=x");
+    assertThat(Redactor.maskUrlPasswords("Server=db;PWD=hunter2"))
+        .isEqualTo("Server=db;PWD=***");
+  }
+
+  @Test
+  void leavesUrlsWithoutPasswordsAlone() {
+    for (String s : List.of("https://example.com:8443/path@v2", "http://user@host/",
+        "host:5432", "see https://a.b/c?x=1&y=2", "-Dfoo=bar", "")) {
+      assertThat(Redactor.maskUrlPasswords(s)).isEqualTo(s);
+    }
+    assertThat(Redactor.maskUrlPasswords(null)).isNull();
+  }
+
+  @Test
+  void masksKnownSecretValuesAnywhereInText() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("DB_PASSWORD", "hunter2-long");
+    env.put("API_TOKEN", "tok_abc123");
+    env.put("SHORT_KEY", "abc");
+    env.put("DB_URL", "postgres://orders:urlpass99@db/orders");
+    env.put("HOME", "/home/orders");
+    Redactor r = new Redactor(env);
+    assertThat(r.redact("connecting with hunter2-long and tok_abc123!"))
+        .isEqualTo("connecting with *** and ***!");
+    assertThat(r.redact("password was urlpass99 in the log")).isEqualTo("password was *** in the log");
+    assertThat(r.redact("abc is too short to mask")).isEqualTo("abc is too short to mask");
+    assertThat(r.redact("home is /home/orders")).isEqualTo("home is /home/orders");
+    assertThat(r.redact("mysql://x:other@y")).isEqualTo("mysql://x:***@y");
+  }
+
+  @Test
+  void masksTheLongestSecretFirst() {
+    Redactor r = new Redactor(Map.of("A_SECRET", "abcd", "B_SECRET", "abcdefgh"));
+    assertThat(r.redact("abcdefgh abcd")).isEqualTo("*** ***");
+  }
+
+  @Test
+  void redactsValuesByName() {
+    Redactor r = new Redactor(Map.of("DB_PASSWORD", "hunter22"));
+    assertThat(r.redactValue("DB_PASSWORD", "anything")).isEqualTo("***");
+    assertThat(r.redactValue("GREETING", "hello hunter22")).isEqualTo("hello ***");
+    assertThat(r.redactValue("DB_URL", "pg://u:pw@h/")).isEqualTo("pg://u:***@h/");
+    assertThat(r.redactValue("X", null)).isNull();
+  }
+
+  @Test
+  void redactsAWholeEnvironmentKeepingItsOrder() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("Z_TOKEN", "zzzzzz");
+    env.put("A", "uses zzzzzz");
+    env.put("M", "plain");
+    Redactor r = new Redactor(env);
+    assertThat(r.redactEnv(env)).containsExactly(
+        Map.entry("Z_TOKEN", "***"), Map.entry("A", "uses ***"), Map.entry("M", "plain"));
+  }
+
+  @Test
+  void redactsSecretOptions() {
+    Redactor r = Redactor.none();
+    assertThat(r.redactArg("-Djavax.net.ssl.keyStorePassword=changeit"))
+        .isEqualTo("-Djavax.net.ssl.keyStorePassword=***");
+    assertThat(r.redactArg("--db-password=x")).isEqualTo("--db-password=***");
+    assertThat(r.redactArg("-Duser.timezone=UTC")).isEqualTo("-Duser.timezone=UTC");
+    assertThat(r.redactArg("-Ddb.url=pg://u:p@h/")).isEqualTo("-Ddb.url=pg://u:***@h/");
+    assertThat(r.redactArg("-Xmx1g")).isEqualTo("-Xmx1g");
+  }
+
+  @Test
+  void plusAddsSecretsFromAnotherEnvironment() {
+    Redactor r = new Redactor(Map.of("A_TOKEN", "first-token"))
+        .plus(Map.of("B_SECRET", "second-secret"));
+    assertThat(r.redact("first-token second-secret")).isEqualTo("*** ***");
+  }
+
+  @Test
+  void noneMasksOnlyUrlPasswords() {
+    assertThat(Redactor.none().redact("pg://u:pw@h hunter2")).isEqualTo("pg://u:***@h hunter2");
+  }
+}

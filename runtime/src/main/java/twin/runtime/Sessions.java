@@ -1,0 +1,234 @@
+package twin.runtime;
+
+import clojure.java.api.Clojure;
+import clojure.lang.AFn;
+import clojure.lang.ILookup;
+import clojure.lang.IFn;
+import clojure.lang.Keyword;
+import clojure.lang.LineNumberingPushbackReader;
+import clojure.lang.Namespace;
+import clojure.lang.RT;
+import clojure.lang.Var;
+import java.io.Writer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import twin.protocol.Frame;
+import twin.protocol.FrameType;
+
+/**
+ * The REPL sessions of this twin, each on its own thread with its own {@code *ns*}, {@code *1}
+ * and {@code *e}, each a {@code clojure.core.server/prepl} reading what its client sends.
+ */
+final class Sessions {
+  private static final Keyword TAG = Keyword.intern("tag");
+  private static final Keyword VAL = Keyword.intern("val");
+  private static final Keyword NS = Keyword.intern("ns");
+  private static final Keyword MS = Keyword.intern("ms");
+  private static final Keyword FORM = Keyword.intern("form");
+  private static final Keyword EXCEPTION = Keyword.intern("exception");
+  private static final Keyword RET = Keyword.intern("ret");
+  private static final Keyword OUT = Keyword.intern("out");
+  private static final Keyword ERR = Keyword.intern("err");
+  private static final Keyword TAP = Keyword.intern("tap");
+
+  /** How long an interrupted evaluation may take to notice before it is stopped harder. */
+  private static final long STOP_AFTER_MS = 2000;
+  private static final long GIVE_UP_AFTER_MS = 5000;
+
+  private final TwinMain.Wire wire;
+  private final Map<Integer, Session> sessions = new ConcurrentHashMap<>();
+  private final IFn prepl;
+  private final IFn prStr;
+  private final IFn exTriage;
+  private final IFn exStr;
+
+  Sessions(TwinMain.Wire wire) {
+    this.wire = wire;
+    IFn require = Clojure.var("clojure.core", "require");
+    require.invoke(Clojure.read("clojure.core.server"));
+    Var preplVar = (Var) Clojure.var("clojure.core.server", "prepl");
+    if (!preplVar.isBound()) {
+      throw new IllegalStateException(
+          "Clojure " + clojureVersionOf() + " has no clojure.core.server/prepl; twin needs Clojure 1.10 or later");
+    }
+    this.prepl = preplVar;
+    this.prStr = Clojure.var("clojure.core", "pr-str");
+    this.exTriage = Clojure.var("clojure.main", "ex-triage");
+    this.exStr = Clojure.var("clojure.main", "ex-str");
+    // The user namespace gets what clojure.main's REPL gives it: doc, source, pst, pprint, ...
+    Var.pushThreadBindings(RT.map(RT.CURRENT_NS, RT.CURRENT_NS.deref()));
+    try {
+      // Clojure's own start-up already made `user` and referred clojure.core into it.
+      RT.CURRENT_NS.set(Namespace.findOrCreate(clojure.lang.Symbol.intern("user")));
+      Clojure.var("clojure.core", "apply")
+          .invoke(require, ((Var) Clojure.var("clojure.main", "repl-requires")).deref());
+    } finally {
+      Var.popThreadBindings();
+    }
+  }
+
+  String clojureVersion() {
+    return clojureVersionOf();
+  }
+
+  private static String clojureVersionOf() {
+    return (String) ((IFn) Clojure.var("clojure.core", "clojure-version")).invoke();
+  }
+
+  void open(int id, String kind) {
+    Session session = new Session(id);
+    if (sessions.putIfAbsent(id, session) == null) {
+      session.start(kind);
+    }
+  }
+
+  void feed(int id, String text) {
+    Session session = sessions.get(id);
+    if (session != null) {
+      session.input.feed(text);
+    }
+  }
+
+  void interrupt(int id) {
+    Session session = sessions.get(id);
+    if (session != null) {
+      session.interrupt();
+    }
+  }
+
+  void close(int id) {
+    Session session = sessions.get(id);
+    if (session != null) {
+      session.input.finish();
+    }
+  }
+
+  /** One REPL session: a thread running prepl over an input queue. */
+  private final class Session {
+    private final int id;
+    private final InputQueueReader input;
+    private volatile Thread thread;
+    private volatile String ns = "user";
+
+    Session(int id) {
+      this.id = id;
+      this.input = new InputQueueReader(() -> wire.sendOrDie(Frame.of(id, FrameType.READY, currentNs())));
+    }
+
+    private String currentNs() {
+      Object current = RT.CURRENT_NS.deref();
+      if (current instanceof Namespace n) {
+        ns = n.getName().getName();
+      }
+      return ns;
+    }
+
+    void start(String kind) {
+      thread = new Thread(this::run, "twin-session-" + id + "-" + kind);
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void run() {
+      try {
+        prepl.invoke(new LineNumberingPushbackReader(input), new AFn() {
+          @Override
+          public Object invoke(Object message) {
+            deliver((ILookup) message);
+            return null;
+          }
+        });
+      } catch (Throwable t) {
+        wire.sendOrDie(Frame.of(id, FrameType.NOTICE, "session ended abnormally: " + t));
+      } finally {
+        sessions.remove(id);
+        wire.sendOrDie(Frame.of(id, FrameType.CLOSED));
+      }
+    }
+
+    private void deliver(ILookup message) {
+      Object tag = message.valAt(TAG);
+      if (tag == RET) {
+        // prepl does not flush *out* and *err* before :ret; flush so output precedes the result.
+        flush(RT.OUT.deref());
+        flush(RT.ERR.deref());
+        boolean failed = Boolean.TRUE.equals(message.valAt(EXCEPTION));
+        Object val = message.valAt(VAL);
+        String printed = failed ? describeError(val) : (String) prStr.invoke(val);
+        Object ms = message.valAt(MS);
+        wire.sendOrDie(Frame.of(id, FrameType.RET, String.valueOf(message.valAt(NS)),
+            ms == null ? "" : ms.toString(), failed ? "exception" : "ok", printed,
+            String.valueOf(message.valAt(FORM, ""))));
+      } else if (tag == OUT) {
+        wire.sendOrDie(Frame.of(id, FrameType.OUT, String.valueOf(message.valAt(VAL))));
+      } else if (tag == ERR) {
+        wire.sendOrDie(Frame.of(id, FrameType.ERR, String.valueOf(message.valAt(VAL))));
+      } else if (tag == TAP) {
+        wire.sendOrDie(Frame.of(id, FrameType.TAP, (String) prStr.invoke(message.valAt(VAL))));
+      }
+    }
+
+    private String describeError(Object data) {
+      try {
+        return (String) exStr.invoke(exTriage.invoke(data));
+      } catch (RuntimeException e) {
+        return String.valueOf(data);
+      }
+    }
+
+    private void flush(Object writer) {
+      if (writer instanceof Writer w) {
+        try {
+          w.flush();
+        } catch (java.io.IOException ignored) {
+          // the session's writers only forward to the channel
+        }
+      }
+    }
+
+    /** Interrupts the evaluation, then stops it harder, then says it could not. */
+    void interrupt() {
+      Thread target = thread;
+      if (target == null || input.isWaiting()) {
+        return;
+      }
+      target.interrupt();
+      Thread escalation = new Thread(() -> escalate(target), "twin-interrupt-" + id);
+      escalation.setDaemon(true);
+      escalation.start();
+    }
+
+    @SuppressWarnings({"deprecation", "removal"})
+    private void escalate(Thread target) {
+      if (waitForIdle(STOP_AFTER_MS)) {
+        return;
+      }
+      wire.sendOrDie(Frame.of(id, FrameType.NOTICE,
+          "the evaluation ignored the interrupt; stopping its thread"));
+      try {
+        target.stop();
+      } catch (UnsupportedOperationException e) {
+        // Not on JDK 17; on later JDKs Thread.stop is gone.
+      }
+      if (!waitForIdle(GIVE_UP_AFTER_MS)) {
+        wire.sendOrDie(Frame.of(id, FrameType.NOTICE,
+            "the evaluation could not be stopped; end this session and restart the twin"));
+      }
+    }
+
+    private boolean waitForIdle(long millis) {
+      long deadline = System.currentTimeMillis() + millis;
+      while (System.currentTimeMillis() < deadline) {
+        if (input.isWaiting() || !thread.isAlive()) {
+          return true;
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          return false;
+        }
+      }
+      return false;
+    }
+  }
+}

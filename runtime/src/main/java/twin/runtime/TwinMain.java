@@ -1,0 +1,171 @@
+package twin.runtime;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import twin.protocol.ChannelStreams;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import twin.protocol.Frame;
+import twin.protocol.FrameIO;
+import twin.protocol.FrameType;
+
+/**
+ * The twin JVM's main: never the service's. It connects out to the supervisor's private socket,
+ * proves it is the child the supervisor started, loads Clojure's REPL machinery and serves
+ * sessions until the supervisor ends it or goes away. It listens on no socket.
+ */
+public final class TwinMain {
+  private static final PrintStream LOG = System.err;
+
+  private TwinMain() {}
+
+  public static void main(String[] args) {
+    if (args.length != 1) {
+      LOG.println("twin-runtime: usage: twin.runtime.TwinMain CHANNEL-SOCKET (started by twin, not by hand)");
+      System.exit(2);
+    }
+    ignoreTerminalSignals();
+    String token;
+    try {
+      token = readToken(System.in);
+    } catch (IOException e) {
+      LOG.println("twin-runtime: cannot read the handshake from the supervisor: " + e.getMessage());
+      Runtime.getRuntime().halt(4);
+      return;
+    }
+    // Service code must never read the supervisor's pipe.
+    System.setIn(new ByteArrayInputStream(new byte[0]));
+
+    SocketChannel channel;
+    try {
+      channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+      channel.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
+    } catch (IOException e) {
+      LOG.println("twin-runtime: cannot reach the supervisor at " + args[0] + ": " + e.getMessage());
+      Runtime.getRuntime().halt(4);
+      return;
+    }
+    Wire wire =
+        new Wire(new DataOutputStream(new BufferedOutputStream(ChannelStreams.output(channel), 1 << 16)));
+    DataInputStream in =
+        new DataInputStream(new BufferedInputStream(ChannelStreams.input(channel), 1 << 16));
+    try {
+      wire.send(Frame.of(0, FrameType.HELLO, token, Long.toString(ProcessHandle.current().pid()),
+          System.getProperty("java.version")));
+      Sessions sessions = boot(wire);
+      serve(in, wire, sessions);
+    } catch (IOException e) {
+      // The supervisor is gone; a twin never outlives it.
+    }
+    Runtime.getRuntime().halt(0);
+  }
+
+  private static Sessions boot(Wire wire) throws IOException {
+    String problem = ClojureCheck.problem();
+    if (problem != null) {
+      wire.send(Frame.of(0, FrameType.BOOT_FAILED, problem));
+      return null;
+    }
+    try {
+      Sessions sessions = new Sessions(wire);
+      wire.send(Frame.of(0, FrameType.BOOTED, sessions.clojureVersion()));
+      return sessions;
+    } catch (RuntimeException | LinkageError e) {
+      wire.send(Frame.of(0, FrameType.BOOT_FAILED, "Clojure failed to load: " + e));
+      return null;
+    }
+  }
+
+  private static void serve(DataInputStream in, Wire wire, Sessions sessions) throws IOException {
+    for (Frame frame = FrameIO.read(in); frame != null; frame = FrameIO.read(in)) {
+      if (frame.type() == FrameType.SHUTDOWN) {
+        exitSoon();
+        return;
+      }
+      if (sessions == null) {
+        continue;
+      }
+      switch (frame.type()) {
+        case OPEN -> sessions.open(frame.session(), frame.field(0));
+        case EVAL -> sessions.feed(frame.session(), frame.field(0));
+        case INTERRUPT -> sessions.interrupt(frame.session());
+        case CLOSE -> sessions.close(frame.session());
+        default -> LOG.println("twin-runtime: unexpected frame " + frame.type());
+      }
+    }
+  }
+
+  /** Runs shutdown hooks but never lets one hold the twin alive. */
+  private static void exitSoon() {
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(5000);
+      } catch (InterruptedException ignored) {
+        // exiting anyway
+      }
+      Runtime.getRuntime().halt(0);
+    }, "twin-exit-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    System.exit(0);
+  }
+
+  private static String readToken(InputStream in) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+      sb.append((char) c);
+      if (sb.length() > 256) {
+        throw new IOException("handshake too long");
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The twin runs in its own session, but a terminal's Ctrl-C must never end it even if a
+   * signal reaches it: interrupts come through the channel instead.
+   */
+  @SuppressWarnings("restriction")
+  private static void ignoreTerminalSignals() {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      // Platform without SIGINT handling: the supervisor's process group isolation still holds.
+    }
+  }
+
+  /** Serialises frames from many threads onto the one channel. */
+  static final class Wire {
+    private final DataOutputStream out;
+
+    Wire(DataOutputStream out) {
+      this.out = out;
+    }
+
+    synchronized void send(Frame frame) throws IOException {
+      FrameIO.write(out, frame);
+    }
+
+    /** Sends, and treats a broken channel as the supervisor's end: the twin halts. */
+    void sendOrDie(Frame frame) {
+      try {
+        send(frame);
+      } catch (IOException e) {
+        Runtime.getRuntime().halt(0);
+      }
+    }
+  }
+
+  static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}
