@@ -46,7 +46,6 @@ public final class Console implements Printer, AutoCloseable {
         .terminal(terminal)
         .appName("twin")
         .parser(new FormParser())
-        .variable(LineReader.SECONDARY_PROMPT_PATTERN, "%P#_=> ")
         .variable(LineReader.INDENTATION, 2)
         .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
         .option(LineReader.Option.INSERT_BRACKET, false);
@@ -82,6 +81,7 @@ public final class Console implements Printer, AutoCloseable {
     String ns = session.ns();
     while (true) {
       String prompt = "twin:" + twinName + " " + ns + "=> ";
+      reader.setVariable(LineReader.SECONDARY_PROMPT_PATTERN, " ".repeat(Math.max(0, prompt.length() - 5)) + "#_=> ");
       String text;
       try {
         reading = true;

@@ -1,9 +1,7 @@
 package twin.supervisor;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import twin.protocol.ChannelStreams;
 import java.nio.channels.SocketChannel;
@@ -14,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import twin.protocol.Frame;
 import twin.protocol.FrameIO;
+import twin.protocol.FrameWriter;
 import twin.protocol.FrameType;
 
 /**
@@ -22,7 +21,7 @@ import twin.protocol.FrameType;
  */
 final class TwinConnection implements AutoCloseable {
   private final SocketChannel channel;
-  private final DataOutputStream out;
+  private final FrameWriter out;
   private final DataInputStream in;
   private final Map<Integer, SessionListener> listeners = new ConcurrentHashMap<>();
   private final BlockingQueue<Frame> control = new LinkedBlockingQueue<>();
@@ -32,7 +31,7 @@ final class TwinConnection implements AutoCloseable {
 
   TwinConnection(SocketChannel channel) {
     this.channel = channel;
-    this.out = new DataOutputStream(new BufferedOutputStream(ChannelStreams.output(channel), 1 << 16));
+    this.out = new FrameWriter(ChannelStreams.output(channel), "twin-channel-writer", e -> closed = true);
     this.in = new DataInputStream(new BufferedInputStream(ChannelStreams.input(channel), 1 << 16));
   }
 
@@ -101,13 +100,7 @@ final class TwinConnection implements AutoCloseable {
     if (closed) {
       return;
     }
-    synchronized (out) {
-      try {
-        FrameIO.write(out, frame);
-      } catch (IOException e) {
-        closed = true;
-      }
-    }
+    out.send(frame);
   }
 
   boolean isClosed() {
@@ -121,6 +114,7 @@ final class TwinConnection implements AutoCloseable {
 
   @Override
   public void close() {
+    out.finish();
     closed = true;
     try {
       channel.close();

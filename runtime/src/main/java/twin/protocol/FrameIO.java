@@ -22,6 +22,12 @@ public final class FrameIO {
 
   /** Writes one frame and flushes. Callers that share a stream serialise calls themselves. */
   public static void write(DataOutputStream out, Frame frame) throws IOException {
+    writeUnflushed(out, frame);
+    out.flush();
+  }
+
+  /** Writes one frame without flushing, for writers that flush once per batch. */
+  public static void writeUnflushed(DataOutputStream out, Frame frame) throws IOException {
     out.writeShort(MAGIC);
     out.writeInt(frame.session());
     out.writeByte(frame.type().ordinal());
@@ -31,7 +37,6 @@ public final class FrameIO {
       out.writeInt(bytes.length);
       out.write(bytes);
     }
-    out.flush();
   }
 
   /** Reads one frame; returns null at a clean end of stream. */

@@ -13,6 +13,7 @@ import java.io.Writer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import twin.protocol.Frame;
+import twin.protocol.FrameWriter;
 import twin.protocol.FrameType;
 
 /**
@@ -35,14 +36,14 @@ final class Sessions {
   private static final long STOP_AFTER_MS = 2000;
   private static final long GIVE_UP_AFTER_MS = 5000;
 
-  private final TwinMain.Wire wire;
+  private final FrameWriter wire;
   private final Map<Integer, Session> sessions = new ConcurrentHashMap<>();
   private final IFn prepl;
   private final IFn prStr;
   private final IFn exTriage;
   private final IFn exStr;
 
-  Sessions(TwinMain.Wire wire) {
+  Sessions(FrameWriter wire) {
     this.wire = wire;
     IFn require = Clojure.var("clojure.core", "require");
     require.invoke(Clojure.read("clojure.core.server"));
@@ -112,7 +113,7 @@ final class Sessions {
 
     Session(int id) {
       this.id = id;
-      this.input = new InputQueueReader(() -> wire.sendOrDie(Frame.of(id, FrameType.READY, currentNs())));
+      this.input = new InputQueueReader(() -> wire.send(Frame.of(id, FrameType.READY, currentNs())));
     }
 
     private String currentNs() {
@@ -139,10 +140,10 @@ final class Sessions {
           }
         });
       } catch (Throwable t) {
-        wire.sendOrDie(Frame.of(id, FrameType.NOTICE, "session ended abnormally: " + t));
+        wire.send(Frame.of(id, FrameType.NOTICE, "session ended abnormally: " + t));
       } finally {
         sessions.remove(id);
-        wire.sendOrDie(Frame.of(id, FrameType.CLOSED));
+        wire.send(Frame.of(id, FrameType.CLOSED));
       }
     }
 
@@ -156,15 +157,15 @@ final class Sessions {
         Object val = message.valAt(VAL);
         String printed = failed ? describeError(val) : (String) prStr.invoke(val);
         Object ms = message.valAt(MS);
-        wire.sendOrDie(Frame.of(id, FrameType.RET, String.valueOf(message.valAt(NS)),
+        wire.send(Frame.of(id, FrameType.RET, String.valueOf(message.valAt(NS)),
             ms == null ? "" : ms.toString(), failed ? "exception" : "ok", printed,
             String.valueOf(message.valAt(FORM, ""))));
       } else if (tag == OUT) {
-        wire.sendOrDie(Frame.of(id, FrameType.OUT, String.valueOf(message.valAt(VAL))));
+        wire.send(Frame.of(id, FrameType.OUT, String.valueOf(message.valAt(VAL))));
       } else if (tag == ERR) {
-        wire.sendOrDie(Frame.of(id, FrameType.ERR, String.valueOf(message.valAt(VAL))));
+        wire.send(Frame.of(id, FrameType.ERR, String.valueOf(message.valAt(VAL))));
       } else if (tag == TAP) {
-        wire.sendOrDie(Frame.of(id, FrameType.TAP, (String) prStr.invoke(message.valAt(VAL))));
+        wire.send(Frame.of(id, FrameType.TAP, (String) prStr.invoke(message.valAt(VAL))));
       }
     }
 
@@ -203,7 +204,7 @@ final class Sessions {
       if (waitForIdle(STOP_AFTER_MS)) {
         return;
       }
-      wire.sendOrDie(Frame.of(id, FrameType.NOTICE,
+      wire.send(Frame.of(id, FrameType.NOTICE,
           "the evaluation ignored the interrupt; stopping its thread"));
       try {
         target.stop();
@@ -211,7 +212,7 @@ final class Sessions {
         // Not on JDK 17; on later JDKs Thread.stop is gone.
       }
       if (!waitForIdle(GIVE_UP_AFTER_MS)) {
-        wire.sendOrDie(Frame.of(id, FrameType.NOTICE,
+        wire.send(Frame.of(id, FrameType.NOTICE,
             "the evaluation could not be stopped; end this session and restart the twin"));
       }
     }

@@ -1,10 +1,8 @@
 package twin.runtime;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -16,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import twin.protocol.Frame;
 import twin.protocol.FrameIO;
+import twin.protocol.FrameWriter;
 import twin.protocol.FrameType;
 
 /**
@@ -54,8 +53,9 @@ public final class TwinMain {
       Runtime.getRuntime().halt(4);
       return;
     }
-    Wire wire =
-        new Wire(new DataOutputStream(new BufferedOutputStream(ChannelStreams.output(channel), 1 << 16)));
+    // A broken channel means the supervisor is gone: a twin never outlives it.
+    FrameWriter wire = new FrameWriter(ChannelStreams.output(channel), "twin-channel-writer",
+        e -> Runtime.getRuntime().halt(0));
     DataInputStream in =
         new DataInputStream(new BufferedInputStream(ChannelStreams.input(channel), 1 << 16));
     try {
@@ -69,7 +69,7 @@ public final class TwinMain {
     Runtime.getRuntime().halt(0);
   }
 
-  private static Sessions boot(Wire wire) throws IOException {
+  private static Sessions boot(FrameWriter wire) throws IOException {
     String problem = ClojureCheck.problem();
     if (problem != null) {
       wire.send(Frame.of(0, FrameType.BOOT_FAILED, problem));
@@ -85,9 +85,10 @@ public final class TwinMain {
     }
   }
 
-  private static void serve(DataInputStream in, Wire wire, Sessions sessions) throws IOException {
+  private static void serve(DataInputStream in, FrameWriter wire, Sessions sessions) throws IOException {
     for (Frame frame = FrameIO.read(in); frame != null; frame = FrameIO.read(in)) {
       if (frame.type() == FrameType.SHUTDOWN) {
+        wire.finish();
         exitSoon();
         return;
       }
@@ -140,28 +141,6 @@ public final class TwinMain {
       sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
       // Platform without SIGINT handling: the supervisor's process group isolation still holds.
-    }
-  }
-
-  /** Serialises frames from many threads onto the one channel. */
-  static final class Wire {
-    private final DataOutputStream out;
-
-    Wire(DataOutputStream out) {
-      this.out = out;
-    }
-
-    synchronized void send(Frame frame) throws IOException {
-      FrameIO.write(out, frame);
-    }
-
-    /** Sends, and treats a broken channel as the supervisor's end: the twin halts. */
-    void sendOrDie(Frame frame) {
-      try {
-        send(frame);
-      } catch (IOException e) {
-        Runtime.getRuntime().halt(0);
-      }
     }
   }
 
