@@ -5,6 +5,7 @@ import picocli.CommandLine;
 import twin.ExitCodes;
 import twin.TwinException;
 import twin.profile.ProfileException;
+import twin.profile.ProfileNotFoundException;
 
 /**
  * Builds the command line with twin's error handling: every failure is one line on stderr and
@@ -38,6 +39,9 @@ public final class Cli {
         err.println(t.detail());
       }
       code = t.exitCode();
+    } else if (e instanceof ProfileNotFoundException p) {
+      err.println("twin: error: " + p.getMessage());
+      code = ExitCodes.USAGE;
     } else if (e instanceof ProfileException p) {
       // Already FILE:LINE:COL: error: ..., as a compiler would print it.
       err.println(p.getMessage());

@@ -27,7 +27,8 @@ final class Environment {
   }
 
   ProfileLocator locator() {
-    return ProfileLocator.standard(env, cwd, home);
+    // A relative cwd keeps file names in errors as the user typed them.
+    return ProfileLocator.standard(env, Path.of(""), home);
   }
 
   Locations locations() {

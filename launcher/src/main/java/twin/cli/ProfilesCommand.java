@@ -12,6 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import twin.ExitCodes;
 import twin.profile.Profile;
 import twin.profile.ProfileException;
+import twin.profile.ProfileNotFoundException;
 import twin.profile.ProfileLoader;
 import twin.profile.ProfileLocator;
 import twin.profile.ProfileRenderer;
@@ -86,7 +87,8 @@ public final class ProfilesCommand implements Runnable {
       Profile p = Environment.current().loadProfile(name);
       PrintWriter out = spec.commandLine().getOut();
       out.println("# " + p.file());
-      out.print(new ProfileRenderer().render(p, new Redactor(p.env())));
+      String text = new ProfileRenderer().render(p, new Redactor(p.env()));
+      out.print(text.endsWith("\n") ? text : text + "\n");
       return ExitCodes.OK;
     }
   }
@@ -121,7 +123,7 @@ public final class ProfilesCommand implements Runnable {
           out.println(target + ": ok");
         } catch (ProfileException e) {
           bad++;
-          err.println(e.getMessage().startsWith("no profile") ? "twin: error: " + e.getMessage() : e.getMessage());
+          err.println(e instanceof ProfileNotFoundException ? "twin: error: " + e.getMessage() : e.getMessage());
           if (e.snippet() != null && !e.snippet().isEmpty()) {
             err.println(e.snippet());
           }
