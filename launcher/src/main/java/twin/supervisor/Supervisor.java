@@ -79,7 +79,8 @@ public final class Supervisor implements AutoCloseable {
         chownTree(privateDir, twinUid, gidOf(plan));
       }
       String token = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
-      process = TwinProcess.start(plan, token, serviceOut, serviceOut);
+      HeldOutput output = new HeldOutput(serviceOut);
+      process = TwinProcess.start(plan, token, output, output);
       TwinConnection connection = connect(server, process, privateDir);
       Files.deleteIfExists(plan.channelSocket());
       Frame hello = connection.readHello();
@@ -92,6 +93,7 @@ public final class Supervisor implements AutoCloseable {
       process.onExit().thenRun(() -> connection.setCloseReason(
           "the twin JVM exited (code " + started.exitCode() + ")"));
       String version = awaitBoot(connection, process);
+      output.release();
       return new Supervisor(plan, process, connection, keepFiles, version);
     } catch (IOException | java.security.GeneralSecurityException e) {
       cleanupAfterFailure(process, privateDir, keepFiles);

@@ -28,11 +28,12 @@ public final class TwinProcess {
   private static final int KEPT_STDERR_LINES = 20;
 
   private final Process process;
-  private final Deque<String> lastStderr = new ArrayDeque<>();
+  private final Deque<String> lastStderr;
   private final Thread killer;
 
-  private TwinProcess(Process process) {
+  private TwinProcess(Process process, Deque<String> lastStderr) {
     this.process = process;
+    this.lastStderr = lastStderr;
     // Exit, SIGTERM and SIGHUP of the launcher run this; a SIGKILL of the launcher closes the
     // channel instead, and the twin halts by itself.
     this.killer = new Thread(process::destroyForcibly, "twin-process-killer");
@@ -55,18 +56,15 @@ public final class TwinProcess {
       }
     }
     executor.environment(plan.env());
-    TwinProcess[] self = new TwinProcess[1];
+    Deque<String> lastStderr = new ArrayDeque<>();
     executor.redirectOutput(lines(stdout));
     executor.redirectError(lines(line -> {
-      if (self[0] != null) {
-        self[0].keep(line);
-      }
+      keep(lastStderr, line);
       stderr.accept(line);
     }));
     try {
       StartedProcess started = executor.start();
-      self[0] = new TwinProcess(started.getProcess());
-      return self[0];
+      return new TwinProcess(started.getProcess(), lastStderr);
     } catch (IOException e) {
       // zt-exec's messages quote the environment; never pass them on.
       throw new TwinException(ExitCodes.FAILED, "cannot start the twin JVM (" + plan.java() + "): "
@@ -83,16 +81,20 @@ public final class TwinProcess {
     };
   }
 
-  private synchronized void keep(String line) {
-    lastStderr.addLast(line);
-    while (lastStderr.size() > KEPT_STDERR_LINES) {
-      lastStderr.removeFirst();
+  private static void keep(Deque<String> lines, String line) {
+    synchronized (lines) {
+      lines.addLast(line);
+      while (lines.size() > KEPT_STDERR_LINES) {
+        lines.removeFirst();
+      }
     }
   }
 
   /** The twin's last lines on stderr, for telling why it died. */
-  public synchronized List<String> lastStderr() {
-    return new ArrayList<>(lastStderr);
+  public List<String> lastStderr() {
+    synchronized (lastStderr) {
+      return new ArrayList<>(lastStderr);
+    }
   }
 
   public long pid() {
