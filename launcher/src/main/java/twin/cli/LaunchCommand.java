@@ -73,6 +73,9 @@ public final class LaunchCommand implements Callable<Integer> {
   @Option(names = {"-e", "--eval"}, paramLabel = "FORM", description = "Evaluate FORM, print its result, and end the twin. Repeatable.")
   List<String> forms = new ArrayList<>();
 
+  @Option(names = "--scope", description = "Run the twin in a transient systemd scope with MemoryMax (twice the heap) and low CPU and IO weight. Needs a running systemd.")
+  boolean scope;
+
   @Option(names = "--keep-files", description = "Keep the twin's private directory (logs, temp files) after it ends.")
   boolean keepFiles;
 
@@ -89,7 +92,7 @@ public final class LaunchCommand implements Callable<Integer> {
     TwinHome home = TwinHome.locate(world.env);
     String twinId = profile.name() + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
     PlanOptions options = new PlanOptions(twinId, home.runtimeJar(), home.clojureJars(),
-        world.locations().runtimeDir().resolve(twinId), Os.uid(), Os.userName(), heap);
+        world.locations().runtimeDir().resolve(twinId), Os.uid(), Os.userName(), heap, scope);
     LaunchPlan plan = LaunchPlanner.plan(profile, facts, options);
     Redactor redactor = new Redactor(plan.env());
 

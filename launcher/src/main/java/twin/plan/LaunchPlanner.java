@@ -39,6 +39,7 @@ public final class LaunchPlanner {
     jvmOptions.add("-XX:ErrorFile=" + privateDir.resolve("hs_err_pid%p.log"));
     jvmOptions.add("-Djava.io.tmpdir=" + privateDir.resolve("tmp"));
     jvmOptions.add("-Dtwin.profile=" + profile.name());
+    jvmOptions.addAll(apmIdentity(jvmOptions, profile.name(), decisions));
 
     Map<String, String> env = environment(profile, facts, options, keep, decisions);
 
@@ -49,7 +50,7 @@ public final class LaunchPlanner {
     }
 
     ServiceFacts.TargetUser user = facts.user();
-    List<String> wrapper = wrapper(facts.tools(), user, options);
+    List<String> wrapper = wrapper(facts.tools(), user, options, heap);
 
     Path channel = privateDir.resolve("channel.sock");
     return new LaunchPlan(profile.name(), profile.file(), options.twinId(), wrapper, facts.java(),
@@ -114,6 +115,25 @@ public final class LaunchPlanner {
     return env;
   }
 
+  /** Room for the heap plus metaspace, code cache and threads: twice the heap, at least 512M. */
+  static String scopeMemory(String heap) {
+    long bytes = parseSize(heap);
+    long mib = Math.max(512, 2 * bytes / (1024 * 1024));
+    return mib + "M";
+  }
+
+  static long parseSize(String size) {
+    char unit = Character.toLowerCase(size.charAt(size.length() - 1));
+    long factor = switch (unit) {
+      case 'k' -> 1024L;
+      case 'm' -> 1024L * 1024;
+      case 'g' -> 1024L * 1024 * 1024;
+      default -> 1L;
+    };
+    String digits = Character.isDigit(unit) ? size : size.substring(0, size.length() - 1);
+    return Long.parseLong(digits) * factor;
+  }
+
   private static String joinOptions(List<String> options) {
     List<String> quoted = new ArrayList<>();
     for (String o : options) {
@@ -122,8 +142,47 @@ public final class LaunchPlanner {
     return String.join(" ", quoted);
   }
 
-  private static List<String> wrapper(ServiceFacts.HostTools tools, ServiceFacts.TargetUser user, PlanOptions options) {
+  /** Known APM agents, by jar name, and the property that names the service they report as. */
+  static final Map<String, String> APM_AGENTS = Map.of(
+      "dd-java-agent", "dd.service",
+      "opentelemetry-javaagent", "otel.service.name",
+      "newrelic", "newrelic.config.app_name",
+      "elastic-apm-agent", "elastic.apm.service_name");
+
+  /** A kept APM agent must report as the twin, never as the live service. */
+  private static List<String> apmIdentity(List<String> options, String name, List<Decision> decisions) {
+    List<String> added = new ArrayList<>();
+    for (String option : options) {
+      if (!option.startsWith("-javaagent:")) {
+        continue;
+      }
+      String jar = option.substring("-javaagent:".length()).split("=", 2)[0];
+      String file = Path.of(jar).getFileName() == null ? jar : Path.of(jar).getFileName().toString();
+      APM_AGENTS.forEach((agent, property) -> {
+        if (file.startsWith(agent)) {
+          String identity = "-D" + property + "=" + name + "-twin";
+          added.add(identity);
+          decisions.add(new Decision("jvm-options", option, Action.KEEP, identity, "apm-identity",
+              "a kept APM agent reports as '" + name + "-twin', never as the live service"));
+        }
+      });
+    }
+    return added;
+  }
+
+  private static List<String> wrapper(ServiceFacts.HostTools tools, ServiceFacts.TargetUser user, PlanOptions options,
+      String heap) {
     List<String> wrapper = new ArrayList<>();
+    if (options.scope()) {
+      if (tools.systemdRun() == null || !tools.systemdRunning()) {
+        throw TwinException.failed("--scope needs systemd: " + (tools.systemdRun() == null
+            ? "systemd-run is not installed" : "systemd is not running on this host (no /run/systemd/system)")
+            + "; launch without --scope (the twin still runs at low priority, with its own heap limit)");
+      }
+      wrapper.addAll(List.of(tools.systemdRun().toString(), "--scope", "--quiet", "--collect",
+          "-p", "MemoryMax=" + scopeMemory(heap), "-p", "MemorySwapMax=0", "-p", "CPUWeight=20",
+          "-p", "IOWeight=20", "--"));
+    }
     if (tools.setsid() != null) {
       // Its own session: a Ctrl-C or hangup at the operator's terminal never reaches the twin.
       wrapper.add(tools.setsid().toString());

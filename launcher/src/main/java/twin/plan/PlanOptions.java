@@ -8,6 +8,7 @@ import java.util.List;
  * twin's private directory goes, who runs twin, and the command line's overrides.
  *
  * @param heap the --heap override, or null for the profile's or the default
+ * @param scope whether to run the twin in a transient systemd scope (--scope)
  */
 public record PlanOptions(
     String twinId,
@@ -16,7 +17,8 @@ public record PlanOptions(
     Path privateDir,
     long invokingUid,
     String invokingUser,
-    String heap) {
+    String heap,
+    boolean scope) {
 
   public PlanOptions {
     clojureJars = List.copyOf(clojureJars);

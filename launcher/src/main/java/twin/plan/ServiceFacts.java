@@ -35,5 +35,11 @@ public record ServiceFacts(
   public record TargetUser(String name, long uid, long gid) {}
 
   /** Paths of the programs the twin's launch may be wrapped in; null when the host lacks one. */
-  public record HostTools(Path setsid, Path setpriv, Path nice, Path ionice) {}
+  public record HostTools(Path setsid, Path setpriv, Path nice, Path ionice, Path systemdRun, boolean systemdRunning) {
+
+    /** A host with none of the tools, for tests and minimal containers. */
+    public static HostTools none() {
+      return new HostTools(null, null, null, null, null, false);
+    }
+  }
 }

@@ -287,7 +287,9 @@ public final class ServiceInspector {
   }
 
   private ServiceFacts.HostTools hostTools() {
-    return new ServiceFacts.HostTools(tool("setsid"), tool("setpriv"), tool("nice"), tool("ionice"));
+    // sd_booted(3): systemd is the init system exactly when this directory exists.
+    return new ServiceFacts.HostTools(tool("setsid"), tool("setpriv"), tool("nice"), tool("ionice"),
+        tool("systemd-run"), Files.isDirectory(Path.of("/run/systemd/system")));
   }
 
   private Path tool(String name) {
