@@ -20,6 +20,7 @@ public final class Cli {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setUsageHelpWidth(100);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine, root.stacktrace));
     cli.setParameterExceptionHandler((e, args) -> {
       PrintWriter w = e.getCommandLine().getErr();

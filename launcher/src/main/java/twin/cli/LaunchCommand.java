@@ -37,14 +37,14 @@ import twin.supervisor.Supervisor;
     name = "launch",
     mixinStandardHelpOptions = true,
     description = {
-        "Starts a twin of the service PROFILE describes and opens a Clojure REPL inside it.",
-        "The twin has the service's java, classpath, environment, workdir and user, but its main",
-        "never runs. Options that would collide with the live service (ports, agents, log files,",
-        "hooks) are removed or moved to the twin's private directory: see --dry-run.",
+        "Starts a twin of the service PROFILE describes and opens a Clojure REPL inside it. "
+            + "The twin has the service's java, classpath, environment, workdir and user, but its main "
+            + "never runs. Options that would collide with the live service (ports, agents, log files, "
+            + "hooks) are removed or moved to the twin's private directory: see --dry-run.",
         "",
-        "At a terminal you get an interactive REPL: Ctrl-C interrupts the running evaluation,",
-        "Ctrl-D ends the twin. With -e, or with forms piped on stdin, the forms are evaluated,",
-        "results printed, and the twin ends; the exit code is 1 if a form threw.",
+        "At a terminal you get an interactive REPL: Ctrl-C interrupts the running evaluation, "
+            + "Ctrl-D ends the twin. With -e, or with forms piped on stdin, the forms are evaluated, "
+            + "results printed, and the twin ends; the exit code is 1 if a form threw.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {

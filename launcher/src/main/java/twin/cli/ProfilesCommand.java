@@ -23,9 +23,9 @@ import twin.secret.Redactor;
     name = "profiles",
     mixinStandardHelpOptions = true,
     description = {
-        "Lists, shows and validates service profiles. Profiles are found by name in",
-        "$TWIN_PROFILES (colon-separated), ./profiles, ~/.config/twin/profiles and",
-        "/etc/twin/profiles, in that order; the format is in profiles/README.md.",
+        "Lists, shows and validates service profiles. Profiles are found by name in "
+            + "$TWIN_PROFILES (colon-separated), ./profiles, ~/.config/twin/profiles and "
+            + "/etc/twin/profiles, in that order; the format is in profiles/README.md.",
         ""},
     subcommands = {ProfilesCommand.ListCommand.class, ProfilesCommand.ShowCommand.class,
         ProfilesCommand.ValidateCommand.class})
@@ -95,8 +95,8 @@ public final class ProfilesCommand implements Runnable {
 
   /** {@code twin profiles validate [FILE...]}. */
   @Command(name = "validate", mixinStandardHelpOptions = true,
-      description = {"Check profiles and report every error as FILE:LINE:COL: error: MESSAGE.",
-          "With no FILE, checks every profile on the profile path. Exit 2 if any is invalid."},
+      description = {"Check profiles and report every error as FILE:LINE:COL: error: MESSAGE. "
+          + "With no FILE, checks every profile on the profile path. Exit 2 if any is invalid."},
       footer = {"", "Examples:", "  twin profiles validate", "  twin profiles validate profiles/orders.yaml"})
   static final class ValidateCommand implements Callable<Integer> {
     @Spec

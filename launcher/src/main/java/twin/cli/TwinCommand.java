@@ -10,9 +10,9 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-        "Starts a debug twin of a JVM service: the service's java, classpath, environment, workdir",
-        "and user, but never its main. You get a Clojure REPL inside the twin while the live",
-        "service is left alone.",
+        "Starts a debug twin of a JVM service: the service's java, classpath, environment, workdir "
+            + "and user, but never its main. You get a Clojure REPL inside the twin while the live "
+            + "service is left alone.",
         ""},
     subcommands = {LaunchCommand.class, ProfilesCommand.class, picocli.CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
