@@ -32,12 +32,13 @@ public final class FormBalance {
         }
         case '\\' -> i++;
         case '(', '[', '{' -> depth++;
-        case ')', ']', '}' -> depth--;
+        // A stray closer is the reader's error to report; it must not cancel a later opener.
+        case ')', ']', '}' -> depth = Math.max(0, depth - 1);
         default -> { }
       }
     }
     // More closers than openers is complete too: the reader reports the error.
-    return !inString && depth <= 0;
+    return !inString && depth == 0;
   }
 
   /** True when the text holds nothing but white space and comments. */

@@ -39,9 +39,12 @@ public final class LaunchPlanner {
     jvmOptions.add("-XX:ErrorFile=" + privateDir.resolve("hs_err_pid%p.log"));
     jvmOptions.add("-Djava.io.tmpdir=" + privateDir.resolve("tmp"));
     jvmOptions.add("-Dtwin.profile=" + profile.name());
-    jvmOptions.addAll(apmIdentity(jvmOptions, profile.name(), decisions));
-
     Map<String, String> env = environment(profile, facts, options, keep, decisions);
+    // Command-line options win over JAVA_TOOL_OPTIONS, so the twin's identity goes last.
+    List<String> effective = new ArrayList<>();
+    OPTION_VARIABLES.stream().filter(env::containsKey).forEach(v -> effective.addAll(ArgFiles.tokenize(env.get(v))));
+    effective.addAll(jvmOptions);
+    jvmOptions.addAll(apmIdentity(effective, profile.name(), decisions));
 
     List<String> classpath = new ArrayList<>(facts.classpath());
     classpath.add(options.runtimeJar().toString());

@@ -120,8 +120,9 @@ public final class OptionRules {
     }
     String name = m.group(1);
     String value = m.group(2);
-    boolean isDir = name.toLowerCase(Locale.ROOT).endsWith("dir") || name.toLowerCase(Locale.ROOT).endsWith("directory")
-        || name.toLowerCase(Locale.ROOT).endsWith(".path") && !value.contains(".");
+    String lower = name.toLowerCase(Locale.ROOT);
+    // Spring's logging.file.path and the *.dir conventions name directories, whatever the value looks like.
+    boolean isDir = lower.endsWith("dir") || lower.endsWith("directory") || lower.endsWith(".path");
     return "-D" + name + "=" + (isDir ? dir.toString() : privateFile(dir, value));
   }
 

@@ -27,8 +27,9 @@ public final class PlanRenderer {
     }
     sb.append("\nenvironment:\n");
     for (Map.Entry<String, String> e : plan.env().entrySet()) {
-      sb.append("  ").append(e.getKey()).append('=')
-          .append(ShellQuote.quote(redactor.redactValue(e.getKey(), e.getValue()))).append('\n');
+      String value = LaunchPlanner.OPTION_VARIABLES.contains(e.getKey())
+          ? maskOptions(e.getValue(), redactor) : redactor.redactValue(e.getKey(), e.getValue());
+      sb.append("  ").append(e.getKey()).append('=').append(ShellQuote.quote(value)).append('\n');
     }
     if (!plan.init().isEmpty()) {
       sb.append("\ninit forms:\n");
@@ -60,6 +61,18 @@ public final class PlanRenderer {
         sb.append("   (from ").append(d.origin()).append(')');
       }
       sb.append("\n          [").append(d.ruleId()).append("] ").append(d.reason()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Masks secret-named options inside a JAVA_TOOL_OPTIONS-style value. */
+  static String maskOptions(String value, Redactor redactor) {
+    StringBuilder sb = new StringBuilder();
+    for (String option : ArgFiles.tokenize(value)) {
+      if (sb.length() > 0) {
+        sb.append(' ');
+      }
+      sb.append(maskOption(option, redactor));
     }
     return sb.toString();
   }

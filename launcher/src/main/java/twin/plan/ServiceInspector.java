@@ -57,7 +57,7 @@ public final class ServiceInspector {
     List<String> options = expandOptions(profile.jvmOptions(), workdir);
     List<String> classpath = classpath(profile, workdir, warnings);
     return new ServiceFacts(java, version, workdir, options, classpath, hasClojure(classpath), env, warnings,
-        targetUser(profile), hostTools());
+        targetUser(profile, warnings), hostTools());
   }
 
   private Path workdir(Profile profile) {
@@ -212,7 +212,9 @@ public final class ServiceInspector {
         if (url.isEmpty() || url.contains("://") && !url.startsWith("file:")) {
           continue;
         }
-        String path = URLDecoder.decode(url.startsWith("file:") ? url.substring(5) : url, StandardCharsets.UTF_8);
+        // Class-Path holds URLs: decode %XX only; a '+' is a plus sign, not a space.
+        String raw = url.startsWith("file:") ? url.substring(5) : url;
+        String path = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         entries.add(jar.getParent().resolve(path).normalize().toString());
       }
       return entries;
@@ -256,10 +258,14 @@ public final class ServiceInspector {
     }
   }
 
-  private ServiceFacts.TargetUser targetUser(Profile profile) {
+  private ServiceFacts.TargetUser targetUser(Profile profile, List<String> warnings) {
     String name = profile.user() != null ? profile.user() : Os.userName();
     long currentUid = Os.uid();
     if (profile.user() == null) {
+      if (currentUid == 0) {
+        warnings.add("profile '" + profile.name() + "' names no user, so the twin runs as root; "
+            + "add 'user: SERVICE_USER' to run it as the service's user");
+      }
       return new ServiceFacts.TargetUser(name, currentUid, passwdEntry(name).map(p -> p[1]).orElse(-1L));
     }
     long[] ids = passwdEntry(name).orElseThrow(() -> TwinException.usage("no such user '" + name + "'"

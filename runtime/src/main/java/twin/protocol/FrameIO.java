@@ -31,6 +31,9 @@ public final class FrameIO {
     out.writeShort(MAGIC);
     out.writeInt(frame.session());
     out.writeByte(frame.type().ordinal());
+    if (frame.fields().size() > 0xffff) {
+      throw new IOException("too many fields in one frame: " + frame.fields().size());
+    }
     out.writeShort(frame.fields().size());
     for (String field : frame.fields()) {
       byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
@@ -41,12 +44,15 @@ public final class FrameIO {
 
   /** Reads one frame; returns null at a clean end of stream. */
   public static Frame read(DataInputStream in) throws IOException {
-    int magic;
-    try {
-      magic = in.readUnsignedShort();
-    } catch (EOFException e) {
+    int first = in.read();
+    if (first == -1) {
       return null;
     }
+    int second = in.read();
+    if (second == -1) {
+      throw new EOFException("twin channel ended inside a frame");
+    }
+    int magic = (first << 8) | second;
     if (magic != MAGIC) {
       throw new IOException("bad frame marker on the twin channel");
     }
