@@ -89,9 +89,7 @@ public final class Supervisor implements AutoCloseable {
         throw new TwinException(ExitCodes.FAILED, "the process on the twin channel did not prove it is the twin; refusing it");
       }
       TwinProcess started = process;
-      connection.startReader(() -> { });
-      process.onExit().thenRun(() -> connection.setCloseReason(
-          "the twin JVM exited (code " + started.exitCode() + ")"));
+      connection.startReader(() -> endReason(started));
       String version = awaitBoot(connection, process);
       output.release();
       return new Supervisor(plan, process, connection, keepFiles, version);
@@ -182,6 +180,19 @@ public final class Supervisor implements AutoCloseable {
     }
     return new TwinException(ExitCodes.FAILED, "the twin JVM exited at start (exit code " + process.exitCode() + ")",
         tail(process), null);
+  }
+
+  /** Why the channel ended, from the process's exit once it is known. */
+  private static String endReason(TwinProcess process) {
+    try {
+      process.onExit().get(2, TimeUnit.SECONDS);
+    } catch (Exception stillRunning) {
+      return "the twin JVM closed its channel";
+    }
+    int code = process.exitCode();
+    // -XX:+ExitOnOutOfMemoryError, which every twin gets, exits with status 3.
+    String why = code == 3 ? ": it ran out of heap (raise --heap or twin.heap)" : "";
+    return "the twin JVM exited (exit code " + code + ")" + why;
   }
 
   private static String tail(TwinProcess process) {

@@ -41,7 +41,7 @@ final class TwinConnection implements AutoCloseable {
   }
 
   /** Starts routing frames; control frames (session 0) go to {@link #control()}. */
-  void startReader(Runnable onEnd) {
+  void startReader(java.util.function.Supplier<String> endReason) {
     Thread reader = new Thread(() -> {
       try {
         for (Frame f = FrameIO.read(in); f != null; f = FrameIO.read(in)) {
@@ -51,11 +51,10 @@ final class TwinConnection implements AutoCloseable {
         // the twin went away; handled below like a clean end
       }
       closed = true;
-      String reason = closeReason != null ? closeReason : "the twin JVM ended";
+      String reason = closeReason != null ? closeReason : endReason.get();
       listeners.values().forEach(l -> l.onClosed(reason));
       listeners.clear();
       control.add(Frame.of(0, FrameType.CLOSED, reason));
-      onEnd.run();
     }, "twin-channel-reader");
     reader.setDaemon(true);
     reader.start();
