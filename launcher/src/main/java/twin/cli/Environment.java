@@ -23,7 +23,10 @@ final class Environment {
   }
 
   static Environment current() {
-    return new Environment(System.getenv(), Path.of("").toAbsolutePath(), Path.of(System.getProperty("user.home")));
+    Map<String, String> env = System.getenv();
+    // $HOME, like every other tool; Java's user.home comes from the passwd entry instead.
+    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+    return new Environment(env, Path.of("").toAbsolutePath(), Path.of(home));
   }
 
   ProfileLocator locator() {

@@ -1,0 +1,168 @@
+package twin.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every bad input: a clear message, its documented exit code, and never a stack trace. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class BadInputIT {
+  @TempDir Path temp;
+  TwinCli twin;
+  Path profiles;
+
+  @BeforeEach
+  void setUp() {
+    twin = new TwinCli(temp);
+    profiles = temp.resolve("profiles");
+  }
+
+  @AfterEach
+  void tearDown() {
+    twin.close();
+  }
+
+  /**
+   * Asserts the exit code, that stderr's first line other than a {@code twin: warning:} starts
+   * with {@code prefix}, nothing on stdout, and no stack trace.
+   */
+  private static void assertError(TwinCli.Result r, int exitCode, String prefix) {
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(exitCode);
+    assertThat(nonWarnings(r)).as(r.describe()).isNotEmpty();
+    assertThat(nonWarnings(r).get(0)).as(r.describe()).startsWith(prefix);
+    assertThat(r.stdout()).as("nothing on stdout%n%s", r.describe()).isEmpty();
+    assertThat(r.stackTraceLines()).as(r.describe()).isEmpty();
+  }
+
+  /** {@link #assertError} for a plain {@code twin: error:} failure, which is exactly one line. */
+  private static void assertOneLineError(TwinCli.Result r, int exitCode, String prefix) {
+    assertError(r, exitCode, prefix);
+    assertThat(nonWarnings(r)).as("one error line on stderr%n%s", r.describe()).hasSize(1);
+  }
+
+  private static List<String> nonWarnings(TwinCli.Result r) {
+    return r.stderrLines().stream().filter(l -> !l.startsWith("twin: warning: ")).toList();
+  }
+
+  @Test
+  void missingProfile() {
+    TwinCli.Result r = twin.in(temp).env("TWIN_PROFILES", null).run("launch", "nosuch", "-e", "1");
+
+    assertOneLineError(r, 2, "twin: error: no profile named 'nosuch'");
+    assertThat(r.stderr()).contains("(searched: ");
+  }
+
+  @Test
+  void invalidYaml() {
+    Path bad = Fixtures.writeProfile(profiles, "bad", "name: bad\njava: java\n  jar: [x\n");
+
+    TwinCli.Result r = twin.run("launch", bad.toString(), "-e", "1");
+
+    assertError(r, 2, bad + ":3:6: error: ");
+  }
+
+  @Test
+  void javaNotFound() {
+    Path profile = Fixtures.writeProfile(profiles, "nojava", "name: nojava\n"
+        + "java: /nonexistent/bin/java\n"
+        + "jar: " + Fixtures.q(Fixtures.demoJar()) + "\n");
+
+    assertOneLineError(twin.run("launch", profile.toString(), "-e", "1"), 2,
+        "twin: error: java not found: /nonexistent/bin/java");
+  }
+
+  @Test
+  void aMissingClasspathEntryIsSkippedWithAWarning() {
+    Path profile = Fixtures.writeProfile(profiles, "somecp", "name: somecp\n"
+        + "java: java\n"
+        + "classpath: [/nonexistent/a.jar, " + Fixtures.q(Fixtures.demoJar()) + "]\n");
+
+    TwinCli.Result r = twin.run("launch", profile.toString(), "-e", "(+ 1 1)", "-e", "(.getName demo.Config)");
+
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    assertThat(r.stdoutLines()).as(r.describe()).containsExactly("2", "\"demo.Config\"");
+    assertThat(r.stderrLines()).as(r.describe())
+        .anyMatch(l -> l.startsWith("twin: warning: classpath entry /nonexistent/a.jar does not exist; skipped"));
+    assertThat(r.stackTraceLines()).as(r.describe()).isEmpty();
+  }
+
+  @Test
+  void noClasspathEntryExists() {
+    Path profile = Fixtures.writeProfile(profiles, "nocp", "name: nocp\n"
+        + "java: java\n"
+        + "classpath: [/nonexistent/a.jar, /nonexistent/lib/*]\n");
+
+    assertOneLineError(twin.run("launch", profile.toString(), "-e", "1"), 2,
+        "twin: error: no entry of the classpath of profile 'nocp' exists");
+  }
+
+  @Test
+  void serviceJavaOlderThan17() throws IOException {
+    Path fakeJdk = temp.resolve("fakejdk");
+    Path java = Files.createDirectories(fakeJdk.resolve("bin")).resolve("java");
+    Files.writeString(java, "#!/bin/sh\nexit 1\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(fakeJdk.resolve("release"), "JAVA_VERSION=\"11.0.2\"\n");
+    Path profile = Fixtures.writeProfile(profiles, "oldjava", "name: oldjava\n"
+        + "java: " + Fixtures.q(java) + "\n"
+        + "jar: " + Fixtures.q(Fixtures.demoJar()) + "\n");
+
+    TwinCli.Result r = twin.run("launch", profile.toString(), "-e", "1");
+
+    assertOneLineError(r, 2, "twin: error: the service's java ");
+    assertThat(r.stderr()).contains("is version 11.0.2; twin needs java 17 or later");
+  }
+
+  @Test
+  void twinJvmCrashesAtStart() {
+    Path profile = Fixtures.writeProfile(profiles, "crash", "name: crash\n"
+        + "java: java\n"
+        + "jar: " + Fixtures.q(Fixtures.demoJar()) + "\n"
+        + "jvm-options: [\"-XX:+NoSuchOptionForTwin\"]\n");
+
+    TwinCli.Result r = twin.run("launch", profile.toString(), "-e", "1");
+
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+    List<String> err = r.stderrLines();
+    int error = err.indexOf("twin: error: the twin JVM exited at start (exit code 1)");
+    assertThat(error).as("the error line%n%s", r.describe()).isNotNegative();
+    assertThat(String.join("\n", err.subList(error + 1, err.size())))
+        .as("the twin's last stderr lines, after the error%n%s", r.describe())
+        .contains("Unrecognized VM option");
+    assertThat(r.stackTraceLines()).as(r.describe()).isEmpty();
+    assertThat(Host.twinPids(twin.runtimeDir())).isEmpty();
+  }
+
+  @Test
+  void noProfileIsAUsageError() {
+    TwinCli.Result r = twin.run("launch");
+
+    assertError(r, 2, "twin: error: Missing required parameter: 'PROFILE'");
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    TwinCli.Result r = twin.run("launch", "demo", "--bogus");
+
+    assertError(r, 2, "twin: error: Unknown option: '--bogus'");
+  }
+
+  @Test
+  void badHeapSizeIsAUsageError() {
+    TwinCli.Result r = twin.run("launch", "demo", "--heap", "abc", "-e", "1");
+
+    assertOneLineError(r, 2, "twin: error: ");
+    assertThat(r.stderr()).contains("--heap").contains("'abc'");
+    assertThat(Host.twinPids(twin.runtimeDir())).isEmpty();
+  }
+}

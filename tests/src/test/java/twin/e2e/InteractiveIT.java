@@ -1,0 +1,180 @@
+package twin.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The interactive REPL in a real terminal (tmux): prompt, continuation lines, Ctrl-C, Ctrl-D. */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class InteractiveIT {
+  private static final String PROMPT = "twin:demo user=> ";
+  private static final Duration STEP = Duration.ofSeconds(20);
+
+  @TempDir Path temp;
+
+  @Test
+  void replAtATerminal() {
+    TwinCli twin = new TwinCli(temp);
+    Tmux tmux = new Tmux(temp, twin.environment());
+    try (twin) {
+      tmux.requireInstalled();
+      StringBuilder command = new StringBuilder("env");
+      twin.environment().forEach((name, value) -> command.append(' ').append(name).append('=').append(sh(value)));
+      command.append(' ').append(sh(Fixtures.twinScript().toString()))
+          .append(" launch demo; echo TWIN-EXIT=$?; sleep 30");
+      tmux.newSession(Fixtures.repo(), command.toString());
+
+      Host.await(Duration.ofSeconds(60), "the prompt '" + PROMPT + "'", () -> prompts(tmux.screen()) == 1, tmux::screen);
+      assertThat(tmux.screen()).as("the banner").contains("twin: ");
+      List<Long> twinPids = Host.twinPids(twin.runtimeDir());
+      assertThat(twinPids).as("the twin JVM runs").hasSize(1);
+
+      tmux.type("(+ 20 22)");
+      tmux.keys("Enter");
+      Host.await(STEP, "42 and a new prompt", () -> lines(tmux.screen()).contains("42") && prompts(tmux.screen()) == 2,
+          tmux::screen);
+
+      tmux.type("(+ 1");
+      tmux.keys("Enter");
+      Host.await(STEP, "a continuation line", () -> tmux.screen().contains("#_=> "), tmux::screen);
+      assertThat(prompts(tmux.screen())).as("no new prompt for an unbalanced form%n%s", tmux.screen()).isEqualTo(2);
+      tmux.type("2)");
+      tmux.keys("Enter");
+      Host.await(STEP, "3 and a new prompt", () -> lines(tmux.screen()).contains("3") && prompts(tmux.screen()) == 3,
+          tmux::screen);
+
+      tmux.type("(Thread/sleep 60000)");
+      tmux.keys("Enter");
+      Host.sleep(Duration.ofMillis(1500));
+      assertThat(prompts(tmux.screen())).as("still sleeping, no prompt yet%n%s", tmux.screen()).isEqualTo(3);
+      tmux.keys("C-c");
+      Host.await(Duration.ofSeconds(10), "'sleep interrupted' and a new prompt",
+          () -> tmux.screen().contains("sleep interrupted") && prompts(tmux.screen()) == 4, tmux::screen);
+      assertThat(tmux.screen()).as("the interrupt's error").contains("InterruptedException");
+
+      tmux.type("(* 6 7 10)");
+      tmux.keys("Enter");
+      Host.await(STEP, "420 after the interrupt", () -> lines(tmux.screen()).contains("420") && prompts(tmux.screen()) == 5,
+          tmux::screen);
+      assertThat(Host.twinPids(twin.runtimeDir())).as("the same twin survives Ctrl-C").isEqualTo(twinPids);
+
+      tmux.keys("C-d");
+      Host.await(STEP, "TWIN-EXIT=", () -> tmux.screen().contains("TWIN-EXIT="), tmux::screen);
+      assertThat(tmux.screen()).as("the launcher's exit code after Ctrl-D").contains("TWIN-EXIT=0");
+      Host.await(Duration.ofSeconds(5), "no twin JVM left", () -> Host.twinPids(twin.runtimeDir()).isEmpty(),
+          () -> Host.describe(Host.twinPids(twin.runtimeDir())));
+      assertThat(tmux.screen()).as("no stack trace on the terminal")
+          .doesNotContain("Exception in thread").doesNotContainPattern("(?m)^\\s+at [\\w.$]+\\(");
+
+      Path history = twin.home().resolve(".local/state/twin/repl-history");
+      assertThat(history).as("the REPL history under $HOME (%s)", twin.home()).exists();
+      assertThat(history).content().contains("(+ 20 22)");
+    } finally {
+      tmux.killServer();
+    }
+  }
+
+  private static int prompts(String screen) {
+    int n = 0;
+    for (int i = screen.indexOf(PROMPT); i >= 0; i = screen.indexOf(PROMPT, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  private static List<String> lines(String screen) {
+    return screen.lines().map(String::strip).toList();
+  }
+
+  /** Single-quotes a word for sh. */
+  private static String sh(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+
+  /** A tmux server of our own (own socket under the temp dir), so no other session is touched. */
+  private static final class Tmux {
+    private final Path dir;
+    private final Map<String, String> env;
+    private final String socket = "twin-e2e-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    private final String session = "twin";
+
+    Tmux(Path temp, Map<String, String> env) {
+      this.dir = temp.resolve("tmux");
+      this.env = env;
+    }
+
+    void requireInstalled() {
+      TwinCli.Result r;
+      try {
+        r = run(false, "-V");
+      } catch (AssertionError e) {
+        throw new AssertionError("tmux is required for this test and could not run; install tmux (apt-get install tmux)", e);
+      }
+      if (r.exitCode() != 0) {
+        fail("tmux is required for this test: 'tmux -V' failed; install tmux (apt-get install tmux)%n%s", r.describe());
+      }
+    }
+
+    void newSession(Path cwd, String command) {
+      check(run(true, "new-session", "-d", "-s", session, "-x", "200", "-y", "50", "-c", cwd.toString(), command));
+    }
+
+    void type(String text) {
+      check(run(true, "send-keys", "-t", session, "-l", text));
+    }
+
+    void keys(String key) {
+      check(run(true, "send-keys", "-t", session, key));
+    }
+
+    /** The pane's text, scrollback included. */
+    String screen() {
+      TwinCli.Result r = run(true, "capture-pane", "-p", "-J", "-S", "-", "-t", session);
+      return r.exitCode() == 0 ? r.stdout() : "(capture-pane failed: " + r.stderr() + ")";
+    }
+
+    void killServer() {
+      try {
+        run(true, "kill-server");
+      } catch (AssertionError e) {
+        // no tmux, or no server left: nothing to kill
+      }
+    }
+
+    private static void check(TwinCli.Result r) {
+      assertThat(r.exitCode()).as("tmux: %s", r.describe()).isZero();
+    }
+
+    private TwinCli.Result run(boolean withSocket, String... args) {
+      List<String> command = new ArrayList<>(List.of("tmux"));
+      if (withSocket) {
+        command.addAll(List.of("-L", socket));
+      }
+      command.addAll(List.of(args));
+      ProcessBuilder builder = new ProcessBuilder(command).directory(Fixtures.repo().toFile());
+      builder.environment().clear();
+      builder.environment().putAll(env);
+      builder.environment().put("TMUX_TMPDIR", dir.toString());
+      builder.environment().put("TERM", "xterm-256color");
+      try {
+        Files.createDirectories(dir);
+      } catch (java.io.IOException e) {
+        throw new AssertionError(e);
+      }
+      try (Spawned p = Spawned.start(builder, null)) {
+        return p.await(Duration.ofSeconds(15));
+      }
+    }
+  }
+
+}
