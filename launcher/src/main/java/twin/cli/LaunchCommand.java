@@ -115,39 +115,22 @@ public final class LaunchCommand implements Callable<Integer> {
     Path history = world.home.resolve(".local/state/twin/repl-history");
     try (Console console = Console.open(plan.profileName(), history, redactor)) {
       console.notice("starting a twin of '" + plan.profileName() + "' ...");
-      Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, console::service);
-      Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
-      Runtime.getRuntime().addShutdownHook(cleanup);
-      try {
+      return withTwin(plan, console::service, supervisor -> {
         console.notice("twin " + plan.twinId() + " of " + plan.profileName() + " (pid " + supervisor.twinPid()
             + ", java " + plan.javaVersion() + ", Clojure " + supervisor.clojureVersion()
             + "): the service's main did not run.");
         runInit(supervisor, plan, console);
         console.notice("Ctrl-C interrupts an evaluation; Ctrl-D ends the twin.");
-        SessionDriver session = new SessionDriver(console).open(supervisor, "console");
-        try {
-          console.run(session);
-        } catch (TwinException e) {
-          if (!supervisor.isTwinAlive()) {
-            throw new TwinException(ExitCodes.FAILED, e.getMessage());
-          }
-          throw e;
-        }
+        console.run(new SessionDriver(console).open(supervisor, "console"));
         return ExitCodes.OK;
-      } finally {
-        supervisor.close();
-        removeHook(cleanup);
-      }
+      });
     }
   }
 
   private int script(LaunchPlan plan, Redactor redactor, PrintWriter out, PrintWriter err) throws IOException {
     String text = forms.isEmpty() ? readAll(System.in) : String.join("\n", forms);
     StreamPrinter printer = new StreamPrinter(out, err, redactor);
-    Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, printer::service);
-    Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
-    Runtime.getRuntime().addShutdownHook(cleanup);
-    try {
+    return withTwin(plan, printer::service, supervisor -> {
       runInit(supervisor, plan, printer);
       SessionDriver session = new SessionDriver(printer).open(supervisor, forms.isEmpty() ? "stdin" : "eval");
       if (!text.isBlank()) {
@@ -155,6 +138,17 @@ public final class LaunchCommand implements Callable<Integer> {
       }
       session.close();
       return session.failures() > 0 ? ExitCodes.FAILED : ExitCodes.OK;
+    });
+  }
+
+  /** Starts the twin, runs {@code body}, and ends the twin however the body or the JVM ends. */
+  private int withTwin(LaunchPlan plan, java.util.function.Consumer<String> serviceOutput,
+      java.util.function.ToIntFunction<Supervisor> body) {
+    Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, serviceOutput);
+    Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      return body.applyAsInt(supervisor);
     } finally {
       supervisor.close();
       removeHook(cleanup);
