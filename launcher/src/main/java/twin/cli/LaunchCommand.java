@@ -1,14 +1,13 @@
 package twin.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,21 +15,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import twin.ExitCodes;
+import twin.Locations;
 import twin.Os;
 import twin.TwinException;
 import twin.client.Console;
-import twin.client.Printer;
+import twin.client.RemoteTwin;
 import twin.client.SessionDriver;
-import twin.client.StreamPrinter;
+import twin.client.TwinLocator;
 import twin.plan.LaunchPlan;
-import twin.plan.LaunchPlanner;
-import twin.plan.PlanOptions;
 import twin.plan.PlanRenderer;
-import twin.plan.ServiceFacts;
-import twin.plan.ServiceInspector;
-import twin.profile.Profile;
-import twin.secret.Redactor;
 import twin.supervisor.Supervisor;
+import twin.supervisor.TwinProcess;
 
 /** {@code twin launch}: plan a twin from a profile, start it, and open a REPL in it. */
 @Command(
@@ -44,7 +39,9 @@ import twin.supervisor.Supervisor;
         "",
         "At a terminal you get an interactive REPL: Ctrl-C interrupts the running evaluation, "
             + "Ctrl-D ends the twin. With -e, or with forms piped on stdin, the forms are evaluated, "
-            + "results printed, and the twin ends; the exit code is 1 if a form threw.",
+            + "results printed, and the twin ends; the exit code is 1 if a form threw. With --detach "
+            + "the twin keeps running under a background supervisor: reach it with twin attach, "
+            + "twin eval, twin ps and twin stop.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
@@ -52,8 +49,12 @@ import twin.supervisor.Supervisor;
         "  twin launch demo --dry-run             show what would run, and which rules applied",
         "  twin launch demo -e '(System/getenv \"DEMO_PORT\")'",
         "  echo '(+ 1 2)' | twin launch demo",
+        "  twin launch demo --detach --reason 'INC-1234 stuck orders'",
         "  twin launch ./orders.yaml --heap 1g    a profile given by path, with a bigger heap"})
 public final class LaunchCommand implements Callable<Integer> {
+  static final String DEFAULT_IDLE = "30m";
+  static final String DEFAULT_LIFETIME = "8h";
+
   @Spec
   CommandSpec spec;
 
@@ -73,6 +74,18 @@ public final class LaunchCommand implements Callable<Integer> {
   @Option(names = {"-e", "--eval"}, paramLabel = "FORM", description = "Evaluate FORM, print its result, and end the twin. Repeatable.")
   List<String> forms = new ArrayList<>();
 
+  @Option(names = "--detach", description = "Leave the twin running under a background supervisor; print its id and how to attach.")
+  boolean detach;
+
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", description = "With --detach: end the twin after this long with no session and no evaluation (default " + DEFAULT_IDLE + ").")
+  String idleTimeout;
+
+  @Option(names = "--max-lifetime", paramLabel = "DURATION", description = "With --detach: end the twin this long after it started, whatever happens (default " + DEFAULT_LIFETIME + ").")
+  String maxLifetime;
+
+  @Option(names = "--reason", paramLabel = "TEXT", description = "Why this twin runs (shown by twin ps).")
+  String reason;
+
   @Option(names = "--scope", description = "Run the twin in a transient systemd scope with MemoryMax (twice the heap) and low CPU and IO weight. Needs a running systemd.")
   boolean scope;
 
@@ -83,111 +96,120 @@ public final class LaunchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (heap != null && !heap.matches("[0-9]+[kKmMgG]?")) {
-      throw TwinException.usage("--heap takes a size such as 512m or 2g, not '" + heap + "'");
+    if (detach && !forms.isEmpty()) {
+      throw TwinException.usage("--detach and -e do not go together: launch with --detach, then use twin eval");
     }
+    if (!detach && (idleTimeout != null || maxLifetime != null)) {
+      throw TwinException.usage("--idle-timeout and --max-lifetime apply to detached twins (add --detach)");
+    }
+    String idle = idleTimeout != null ? idleTimeout : DEFAULT_IDLE;
+    String lifetime = maxLifetime != null ? maxLifetime : DEFAULT_LIFETIME;
+    Durations.parse("--idle-timeout", idle);
+    Durations.parse("--max-lifetime", lifetime);
     Environment world = Environment.current();
-    Profile profile = world.loadProfile(profileName);
-    ServiceFacts facts = new ServiceInspector(world.env, world.cwd).inspect(profile);
-    TwinHome home = TwinHome.locate(world.env);
-    String twinId = profile.name() + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
-    PlanOptions options = new PlanOptions(twinId, home.runtimeJar(), home.clojureJars(),
-        world.locations().runtimeDir().resolve(twinId), Os.uid(), Os.userName(), heap, scope);
-    LaunchPlan plan = LaunchPlanner.plan(profile, facts, options);
-    Redactor redactor = new Redactor(plan.env());
+    Launches.Prepared prepared = Launches.prepare(world, profileName, heap, scope, null);
+    LaunchPlan plan = prepared.plan();
 
     if (dryRun) {
-      out.print(PlanRenderer.render(plan, redactor));
+      out.print(PlanRenderer.render(plan, prepared.redactor()));
       out.flush();
       return ExitCodes.OK;
     }
-    plan.warnings().forEach(w -> err.println("twin: warning: " + redactor.redact(w)));
+    plan.warnings().forEach(w -> err.println("twin: warning: " + prepared.redactor().redact(w)));
     if (explain) {
-      err.print(PlanRenderer.explain(plan, redactor));
+      err.print(PlanRenderer.explain(plan, prepared.redactor()));
     }
     err.flush();
 
+    if (detach) {
+      return detach(world, plan, idle, lifetime, out, err);
+    }
     boolean interactive = forms.isEmpty() && System.console() != null;
-    return interactive ? interactive(plan, redactor, world) : script(plan, redactor, out, err);
+    if (interactive) {
+      return interactive(prepared, world);
+    }
+    String text = forms.isEmpty() ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : String.join("\n", forms);
+    return Launches.runOnce(prepared, text, forms.isEmpty() ? "stdin" : "eval", keepFiles,
+        Launches.printer(out, err, prepared.redactor()));
   }
 
-  private int interactive(LaunchPlan plan, Redactor redactor, Environment world) throws IOException {
+  private int interactive(Launches.Prepared prepared, Environment world) throws IOException {
+    LaunchPlan plan = prepared.plan();
     Path history = world.home.resolve(".local/state/twin/repl-history");
-    try (Console console = Console.open(plan.profileName(), history, redactor)) {
+    try (Console console = Console.open(plan.profileName(), history, prepared.redactor())) {
       console.notice("starting a twin of '" + plan.profileName() + "' ...");
-      return withTwin(plan, console::service, supervisor -> {
+      Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, console::service);
+      Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
+      Runtime.getRuntime().addShutdownHook(cleanup);
+      try {
         console.notice("twin " + plan.twinId() + " of " + plan.profileName() + " (pid " + supervisor.twinPid()
             + ", java " + plan.javaVersion() + ", Clojure " + supervisor.clojureVersion()
             + "): the service's main did not run.");
-        runInit(supervisor, plan, console);
+        Launches.runInit(supervisor, plan, console);
         console.notice("Ctrl-C interrupts an evaluation; Ctrl-D ends the twin.");
         console.run(new SessionDriver(console).open(supervisor, "console"));
         return ExitCodes.OK;
-      });
-    }
-  }
-
-  private int script(LaunchPlan plan, Redactor redactor, PrintWriter out, PrintWriter err) throws IOException {
-    String text = forms.isEmpty() ? readAll(System.in) : String.join("\n", forms);
-    StreamPrinter printer = new StreamPrinter(out, err, redactor);
-    return withTwin(plan, printer::service, supervisor -> {
-      runInit(supervisor, plan, printer);
-      SessionDriver session = new SessionDriver(printer).open(supervisor, forms.isEmpty() ? "stdin" : "eval");
-      if (!text.isBlank()) {
-        session.eval(text);
+      } finally {
+        supervisor.close();
+        Launches.removeHook(cleanup);
       }
-      session.close();
-      return session.failures() > 0 ? ExitCodes.FAILED : ExitCodes.OK;
-    });
-  }
-
-  /** Starts the twin, runs {@code body}, and ends the twin however the body or the JVM ends. */
-  private int withTwin(LaunchPlan plan, java.util.function.Consumer<String> serviceOutput,
-      java.util.function.ToIntFunction<Supervisor> body) {
-    Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, serviceOutput);
-    Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
-    Runtime.getRuntime().addShutdownHook(cleanup);
-    try {
-      return body.applyAsInt(supervisor);
-    } finally {
-      supervisor.close();
-      removeHook(cleanup);
     }
   }
 
-  /** Runs twin.init in a session of its own: failures are shown, and the prompt still comes. */
-  private static void runInit(Supervisor supervisor, LaunchPlan plan, Printer printer) {
-    if (plan.init().isEmpty()) {
-      return;
+  /** Starts a background supervisor for this plan and waits until its socket answers. */
+  private int detach(Environment world, LaunchPlan plan, String idle, String lifetime, PrintWriter out,
+      PrintWriter err) throws IOException {
+    Path runtime = world.locations().runtimeDir();
+    Locations.ensurePrivateDir(runtime, "rwx------");
+    Path twins = Locations.ensurePrivateDir(TwinLocator.twinsDir(runtime), "rwx------");
+    Path dir = Locations.ensurePrivateDir(twins.resolve(plan.twinId()), "rwx------");
+    Path log = dir.resolve("supervisor.log");
+    Files.deleteIfExists(log);
+    Files.createFile(log, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Path jar = TwinHome.locate(world.env).dir().resolve("twin.jar");
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", jar.toString(), "twin.Main", "supervise", "--id", plan.twinId(),
+        "--idle-timeout", idle, "--max-lifetime", lifetime));
+    if (heap != null) {
+      command.addAll(List.of("--heap", heap));
     }
-    int[] index = {0};
-    Printer initPrinter = new Printer() {
-      @Override public void value(String printed) { }
-      @Override public void error(String message) {
-        printer.notice("init form " + index[0] + " failed (the twin goes on): " + message.strip());
+    if (scope) {
+      command.add("--scope");
+    }
+    if (reason != null) {
+      command.addAll(List.of("--reason", reason));
+    }
+    command.add(plan.profileFile().toString());
+    Process supervisor = TwinProcess.spawnDetached(command, world.cwd, log);
+    Path socket = dir.resolve("twin.sock");
+    long deadline = System.currentTimeMillis() + 180_000;
+    while (!Files.exists(socket)) {
+      if (!supervisor.isAlive() || System.currentTimeMillis() > deadline) {
+        supervisor.destroyForcibly();
+        List<String> lines = Files.readAllLines(log);
+        String tail = String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        throw new TwinException(ExitCodes.FAILED, "the detached twin did not start", "its supervisor log ("
+            + log + "):\n  " + tail, null);
       }
-      @Override public void out(String t) { printer.out(t); }
-      @Override public void err(String t) { printer.err(t); }
-      @Override public void service(String line) { printer.service(line); }
-      @Override public void notice(String message) { printer.notice(message); }
-    };
-    SessionDriver init = new SessionDriver(initPrinter).open(supervisor, "init");
-    for (String form : plan.init()) {
-      index[0]++;
-      init.eval(form);
+      sleep(50);
     }
-    init.close();
+    RemoteTwin twin = new TwinLocator(runtime).require(plan.twinId());
+    Map<String, String> status = twin.status();
+    out.println(plan.twinId());
+    err.println("twin: started " + plan.twinId() + " (twin pid " + status.get("twin-pid") + ", supervisor pid "
+        + status.get("supervisor-pid") + "; idle timeout " + idle + ", max lifetime " + lifetime + ")");
+    err.println("twin: attach with: twin attach " + plan.twinId() + "   (or plain: socat - UNIX-CONNECT:" + socket + ")");
+    err.println("twin: end it with: twin stop " + plan.twinId());
+    return ExitCodes.OK;
   }
 
-  private static String readAll(InputStream in) throws IOException {
-    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-  }
-
-  private static void removeHook(Thread hook) {
+  private static void sleep(long millis) {
     try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running or ran
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -14,7 +14,9 @@ import picocli.CommandLine.ScopeType;
             + "and user, but never its main. You get a Clojure REPL inside the twin while the live "
             + "service is left alone.",
         ""},
-    subcommands = {LaunchCommand.class, ProfilesCommand.class, picocli.CommandLine.HelpCommand.class},
+    subcommands = {LaunchCommand.class, TwinsCommands.AttachCommand.class, TwinsCommands.EvalCommand.class,
+        TwinsCommands.RunCommand.class, TwinsCommands.PsCommand.class, TwinsCommands.StopCommand.class,
+        ProfilesCommand.class, CaptureCommand.class, SuperviseCommand.class, picocli.CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  success",

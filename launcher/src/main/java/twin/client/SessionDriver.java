@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import twin.ExitCodes;
 import twin.TwinException;
 import twin.supervisor.SessionListener;
-import twin.supervisor.Supervisor;
+import twin.supervisor.SessionOpener;
 import twin.supervisor.TwinSession;
 
 /**
@@ -28,8 +28,8 @@ public final class SessionDriver implements SessionListener {
   }
 
   /** Opens the session and waits for its first prompt. */
-  public SessionDriver open(Supervisor supervisor, String kind) {
-    session = supervisor.openSession(kind, this);
+  public SessionDriver open(SessionOpener twin, String kind) {
+    session = twin.openSession(kind, this);
     awaitReady();
     return this;
   }

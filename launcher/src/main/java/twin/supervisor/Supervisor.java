@@ -37,7 +37,7 @@ import twin.protocol.FrameType;
  * socket in a 0700 directory, proves itself with a token and its uid, and is killed when the
  * supervisor ends.
  */
-public final class Supervisor implements AutoCloseable {
+public final class Supervisor implements AutoCloseable, SessionOpener {
   private static final long CONNECT_TIMEOUT_MS = 120_000;
   private static final long BOOT_TIMEOUT_MS = 120_000;
 
@@ -74,7 +74,7 @@ public final class Supervisor implements AutoCloseable {
     try {
       Files.createDirectories(privateDir.resolve("tmp"));
       Files.createDirectories(privateDir.resolve("logs"));
-      server = bind(plan.channelSocket());
+      server = UnixSockets.bindPrivate(plan.channelSocket());
       if (switchUser) {
         chownTree(privateDir, twinUid, gidOf(plan));
       }
@@ -121,17 +121,6 @@ public final class Supervisor implements AutoCloseable {
       }
     }
     return -1;
-  }
-
-  /** Binds under a temporary name, narrows the mode, then renames: never wider than 0600. */
-  private static ServerSocketChannel bind(Path socket) throws IOException {
-    Path temp = socket.resolveSibling(socket.getFileName() + ".tmp");
-    Files.deleteIfExists(temp);
-    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(temp));
-    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-    Files.move(temp, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return server;
   }
 
   private static TwinConnection connect(ServerSocketChannel server, TwinProcess process, Path privateDir)
@@ -228,11 +217,17 @@ public final class Supervisor implements AutoCloseable {
     throw new TwinException(ExitCodes.FAILED, "the twin did not load Clojure within " + BOOT_TIMEOUT_MS / 1000 + " s");
   }
 
+  @Override
   public TwinSession openSession(String kind, SessionListener listener) {
     if (connection.isClosed()) {
       throw new TwinException(ExitCodes.FAILED, "the twin JVM is gone (exit code " + process.exitCode() + ")");
     }
     return connection.open(kind, listener);
+  }
+
+  /** Runs {@code action} once the twin JVM has exited, whatever the reason. */
+  public void onTwinExit(Runnable action) {
+    process.onExit().thenRun(action);
   }
 
   public LaunchPlan plan() {
@@ -298,7 +293,7 @@ public final class Supervisor implements AutoCloseable {
     });
   }
 
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

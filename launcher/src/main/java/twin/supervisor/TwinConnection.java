@@ -92,7 +92,7 @@ final class TwinConnection implements AutoCloseable {
     int id = nextSession.getAndIncrement();
     listeners.put(id, listener);
     send(Frame.of(id, FrameType.OPEN, kind));
-    return new TwinSession(this, id);
+    return new ChannelSession(this, id);
   }
 
   void send(Frame frame) {

@@ -3,6 +3,7 @@ package twin.supervisor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -132,6 +133,27 @@ public final class TwinProcess {
       Runtime.getRuntime().removeShutdownHook(killer);
     } catch (IllegalStateException shuttingDown) {
       // already running the hooks
+    }
+  }
+
+  /**
+   * Starts a detached supervisor: in a session of its own (it survives the terminal), stdin from
+   * /dev/null, stdout and stderr appended to {@code log}. Returns its process.
+   */
+  public static Process spawnDetached(List<String> command, Path workdir, Path log) {
+    List<String> argv = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      argv.add("/usr/bin/setsid");
+    }
+    argv.addAll(command);
+    try {
+      return new ProcessBuilder(argv).directory(workdir.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .redirectErrorStream(true)
+          .start();
+    } catch (IOException e) {
+      throw new TwinException(ExitCodes.FAILED, "cannot start the twin's supervisor: " + e.getMessage());
     }
   }
 

@@ -1,33 +1,13 @@
 package twin.supervisor;
 
-import twin.protocol.Frame;
-import twin.protocol.FrameType;
-
-/** A client's handle on one REPL session inside the twin. */
-public final class TwinSession {
-  private final TwinConnection connection;
-  private final int id;
-
-  TwinSession(TwinConnection connection, int id) {
-    this.connection = connection;
-    this.id = id;
-  }
-
-  public int id() {
-    return id;
-  }
-
+/** A client's handle on one REPL session inside a twin, in this process or through a supervisor's socket. */
+public interface TwinSession {
   /** Sends text to the session's reader; it may hold several forms, or part of one. */
-  public void send(String text) {
-    connection.send(Frame.of(id, FrameType.EVAL, text));
-  }
+  void send(String text);
 
   /** Asks the twin to interrupt this session's running evaluation. */
-  public void interrupt() {
-    connection.send(Frame.of(id, FrameType.INTERRUPT));
-  }
+  void interrupt();
 
-  public void close() {
-    connection.send(Frame.of(id, FrameType.CLOSE));
-  }
+  /** Ends the session; the twin keeps running. */
+  void close();
 }

@@ -31,9 +31,12 @@ public final class ChannelStreams {
         return channel.read(ByteBuffer.wrap(b, off, len));
       }
 
+      /** Closing one direction leaves the other open; the channel's owner closes it. */
       @Override
       public void close() throws IOException {
-        channel.close();
+        if (channel.isOpen()) {
+          channel.shutdownInput();
+        }
       }
     };
   }
@@ -55,7 +58,9 @@ public final class ChannelStreams {
 
       @Override
       public void close() throws IOException {
-        channel.close();
+        if (channel.isOpen()) {
+          channel.shutdownOutput();
+        }
       }
     };
   }

@@ -30,6 +30,10 @@ public enum FrameType {
   READY,
   /** twin to supervisor: something the session should be told: [message]. */
   NOTICE,
-  /** twin to supervisor: the session has ended. */
-  CLOSED
+  /** twin to supervisor: the session has ended: [reason, or empty]. */
+  CLOSED,
+  /** client to a detached supervisor, session 0: a request for [key, value, key, value, ...]; and the reply. */
+  STATUS,
+  /** client to a detached supervisor, session 0: end the twin. */
+  STOP
 }

@@ -1,0 +1,128 @@
+package twin.capture;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import twin.ExitCodes;
+import twin.TwinException;
+import twin.profile.Profile;
+import twin.profile.ProfileException;
+import twin.profile.ProfileLoader;
+import twin.profile.ProfileRenderer;
+import twin.secret.Redactor;
+
+/**
+ * Turns a live JVM into a profile (a snapshot of its launch as it is now). Secret variables never
+ * go into the YAML: they go to an env file beside it, which the profile names in env-files.
+ */
+public final class ProfileCapture {
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  // Set per process by the shell or the kernel's view of it; copying them would be wrong.
+  private static final List<String> NOT_COPIED = List.of("_");
+
+  private ProfileCapture() {}
+
+  /**
+   * The profile of {@code process}, run as {@code command}.
+   *
+   * @param name the profile's name, or null to derive it from the main class or jar
+   * @param output the file the profile goes to, or null for stdout (then the environment must
+   *     hold no secret)
+   * @throws TwinException exit 2 for a bad name, or secrets with no file to put them in
+   */
+  public static CapturedProfile capture(LiveProcess process, JavaCommandLine command, String name, Path output) {
+    String profileName = name == null ? deriveName(command) : name;
+    if (!NAME.matcher(profileName).matches()) {
+      throw TwinException.usage("--name must match [a-z0-9][a-z0-9-]*, not '" + profileName + "'");
+    }
+    List<String> warnings = new ArrayList<>();
+    Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> secrets = new LinkedHashMap<>();
+    process.env().forEach((var, value) -> {
+      if (NOT_COPIED.contains(var)) {
+        return;
+      }
+      if (!ENV_NAME.matcher(var).matches()) {
+        warnings.add("the variable '" + var + "' is not a valid profile variable name; left out");
+      } else if (isSecret(var, value)) {
+        secrets.put(var, value);
+      } else {
+        env.put(var, value);
+      }
+    });
+    Path envFile = output == null ? null : envFileFor(output);
+    if (!secrets.isEmpty() && envFile == null) {
+      throw TwinException.usage("the environment holds secrets (" + String.join(", ", secrets.keySet())
+          + "); use -o FILE so they go to a 0600 env file beside it");
+    }
+    for (String option : command.jvmOptions()) {
+      String masked = Redactor.none().redactArg(option);
+      if (!masked.equals(option)) {
+        warnings.add("the JVM option " + masked + " holds a secret: the profile has it masked; "
+            + "put the value back by hand if the twin needs it");
+      }
+    }
+
+    List<String> classpath = command.classpath();
+    if (command.jar() == null && classpath.isEmpty()) {
+      // Without -cp the launcher reads $CLASSPATH, else the current directory.
+      String fromEnv = process.env().get("CLASSPATH");
+      classpath = fromEnv == null || fromEnv.isEmpty() ? List.of(".") : List.of(fromEnv.split(":"));
+    }
+    Path file = output == null ? process.cwd().resolve(profileName + ".yaml") : output.toAbsolutePath();
+    Profile profile = new Profile(file, profileName, process.exe().toString(), process.cwd(), classpath,
+        command.jar(), command.main(), command.args(), command.jvmOptions(), env,
+        secrets.isEmpty() ? List.of() : List.of(envFile.getFileName()), process.user(), null, null);
+    String yaml = header(process, secrets.isEmpty() ? null : envFile.getFileName())
+        + new ProfileRenderer().render(profile, Redactor.none());
+    try {
+      new ProfileLoader().parse(yaml, file);
+    } catch (ProfileException e) {
+      throw new TwinException(ExitCodes.INTERNAL, "the captured profile does not load back: " + e.getMessage(), e);
+    }
+    return new CapturedProfile(profileName, yaml, secrets.isEmpty() ? null : envFile, secrets, warnings);
+  }
+
+  /** A secret by its name, or a value that holds a URL or connection-string password. */
+  static boolean isSecret(String name, String value) {
+    return Redactor.isSecretName(name) || !Redactor.maskUrlPasswords(value).equals(value);
+  }
+
+  /** The env file beside {@code output}: {@code orders.yaml} gives {@code orders.env}. */
+  public static Path envFileFor(Path output) {
+    String file = output.getFileName().toString();
+    String stem = file.endsWith(".yaml") ? file.substring(0, file.length() - 5)
+        : file.endsWith(".yml") ? file.substring(0, file.length() - 4) : file;
+    return output.resolveSibling(stem + ".env");
+  }
+
+  /** The main class's simple name or the jar's file name, lower-cased, as a profile name. */
+  static String deriveName(JavaCommandLine command) {
+    String base;
+    if (command.main() != null) {
+      base = command.main().substring(command.main().lastIndexOf('.') + 1);
+    } else {
+      base = JavaCommandLine.basename(command.jar());
+      if (base.toLowerCase(Locale.ROOT).endsWith(".jar")) {
+        base = base.substring(0, base.length() - 4);
+      }
+    }
+    String name = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceFirst("^-+", "");
+    return name.isEmpty() ? "service" : name;
+  }
+
+  private static String header(LiveProcess process, Path envFile) {
+    String when = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    return "# Captured by twin capture from pid " + process.pid() + " (user " + process.user() + ") at " + when
+        + ".\n"
+        + (envFile == null ? "" : "# Secret variables are in " + envFile + " (mode 0600), never in this file.\n");
+  }
+}

@@ -1,0 +1,114 @@
+package twin.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import twin.ExitCodes;
+import twin.TwinException;
+import twin.capture.CapturedProfile;
+import twin.capture.JavaCommandLine;
+import twin.capture.LiveProcess;
+import twin.capture.ProcReader;
+import twin.capture.ProfileCapture;
+
+/** {@code twin capture}: write a profile of a running JVM, read from /proc. */
+@Command(
+    name = "capture",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Writes a profile of a running JVM service, read from /proc: its java, workdir, user, "
+            + "classpath or jar, main class, arguments, JVM options and environment. @argfiles are "
+            + "expanded; relative classpath entries stay relative to the workdir.",
+        "",
+        "Secrets never go into the profile: variables whose names mark a secret (PASSWORD, TOKEN, "
+            + "KEY, ...) or whose values hold a URL password go to an env file beside it (FILE "
+            + "without .yaml, plus .env), created with mode 0600 and named in env-files. Without -o, "
+            + "a service with secret variables is refused.",
+        ""},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  twin capture --pid 41230                       print the profile of pid 41230",
+        "  twin capture --match demo.DemoService -o profiles/demo-live.yaml",
+        "                                                 the one JVM whose command line has that text",
+        "  twin capture --pid 41230 --name orders -o /etc/twin/profiles/orders.yaml",
+        "  twin launch profiles/demo-live.yaml --dry-run  then see what a twin of it would run"})
+public final class CaptureCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Target target;
+
+  /** Which process: exactly one of the two. */
+  static final class Target {
+    @Option(names = "--pid", paramLabel = "PID", required = true,
+        description = "The pid of the service's JVM (not of a wrapper script).")
+    Long pid;
+
+    @Option(names = "--match", paramLabel = "TEXT", required = true,
+        description = "The one JVM whose command line contains TEXT (twin's own JVMs are left out).")
+    String match;
+  }
+
+  @Option(names = "--name", paramLabel = "NAME",
+      description = "The profile's name (default: from the main class or jar, lower-cased).")
+  String name;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+      description = "Write the profile to FILE, and secret variables to the env file beside it "
+          + "(default: print the profile on stdout).")
+  Path output;
+
+  @Option(names = "--snapshot",
+      description = "Write the launch as it is now (the default, and for now the only form).")
+  boolean snapshot;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ProcReader reader = new ProcReader();
+    long pid = target.pid != null ? target.pid : matchOne(reader, target.match, err);
+    LiveProcess process = reader.read(pid);
+    JavaCommandLine command = JavaCommandLine.parse(process.cmdline(), process.cwd());
+    CapturedProfile profile = ProfileCapture.capture(process, command, name, output);
+    profile.warnings().forEach(w -> err.println("twin: warning: " + w));
+    if (output == null) {
+      out.print(profile.yaml());
+      out.flush();
+      err.flush();
+      return ExitCodes.OK;
+    }
+    profile.writeTo(output);
+    int secrets = profile.secrets().size();
+    err.println("twin: wrote " + output + (profile.envFile() == null ? ""
+        : " (and " + profile.envFile() + ", 0600, with " + secrets + " secret variable" + (secrets == 1 ? "" : "s") + ")"));
+    err.println("twin: try: twin launch " + output + " --dry-run");
+    err.flush();
+    return ExitCodes.OK;
+  }
+
+  private static long matchOne(ProcReader reader, String text, PrintWriter err) {
+    if (text.isEmpty()) {
+      throw TwinException.usage("--match needs a non-empty TEXT");
+    }
+    List<ProcReader.Candidate> found = reader.find(text);
+    if (found.isEmpty()) {
+      throw TwinException.usage("no JVM has '" + text + "' in its command line (twin's own JVMs are left out)");
+    }
+    if (found.size() > 1) {
+      err.printf("%-8s %-12s %s%n", "PID", "USER", "RUNS");
+      for (ProcReader.Candidate c : found) {
+        err.printf("%-8d %-12s %s%n", c.pid(), c.user(), c.runs());
+      }
+      throw TwinException.usage(found.size() + " JVMs have '" + text + "' in their command line; pick one with --pid");
+    }
+    return found.get(0).pid();
+  }
+}

@@ -1,0 +1,108 @@
+package twin.cli;
+
+import java.io.PrintWriter;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import twin.ExitCodes;
+import twin.Os;
+import twin.TwinException;
+import twin.client.Printer;
+import twin.client.SessionDriver;
+import twin.client.StreamPrinter;
+import twin.plan.LaunchPlan;
+import twin.plan.LaunchPlanner;
+import twin.plan.PlanOptions;
+import twin.plan.ServiceFacts;
+import twin.plan.ServiceInspector;
+import twin.profile.Profile;
+import twin.profile.ProfileException;
+import twin.secret.Redactor;
+import twin.supervisor.Supervisor;
+
+/** What launch, supervise and eval share: planning a twin, running init, running forms. */
+final class Launches {
+  private Launches() {}
+
+  /** A planned twin: the profile, the plan, and the redactor built from the twin's environment. */
+  record Prepared(Profile profile, LaunchPlan plan, Redactor redactor) {}
+
+  static String newId(String profileName) {
+    return profileName + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+  }
+
+  static Prepared prepare(Environment world, String profileRef, String heap, boolean scope, String twinId)
+      throws ProfileException {
+    if (heap != null && !heap.matches("[0-9]+[kKmMgG]?")) {
+      throw TwinException.usage("--heap takes a size such as 512m or 2g, not '" + heap + "'");
+    }
+    Profile profile = world.loadProfile(profileRef);
+    ServiceFacts facts = new ServiceInspector(world.env, world.cwd).inspect(profile);
+    TwinHome home = TwinHome.locate(world.env);
+    String id = twinId != null ? twinId : newId(profile.name());
+    PlanOptions options = new PlanOptions(id, home.runtimeJar(), home.clojureJars(),
+        world.locations().runtimeDir().resolve(id), Os.uid(), Os.userName(), heap, scope);
+    LaunchPlan plan = LaunchPlanner.plan(profile, facts, options);
+    return new Prepared(profile, plan, new Redactor(plan.env()));
+  }
+
+  /** Runs twin.init in a session of its own: failures are shown, and the prompt still comes. */
+  static void runInit(Supervisor supervisor, LaunchPlan plan, Printer printer) {
+    if (plan.init().isEmpty()) {
+      return;
+    }
+    int[] index = {0};
+    Printer initPrinter = new Printer() {
+      @Override public void value(String printed) { }
+      @Override public void error(String message) {
+        printer.notice("init form " + index[0] + " failed (the twin goes on): " + message.strip());
+      }
+      @Override public void out(String t) { printer.out(t); }
+      @Override public void err(String t) { printer.err(t); }
+      @Override public void service(String line) { printer.service(line); }
+      @Override public void notice(String message) { printer.notice(message); }
+    };
+    SessionDriver init = new SessionDriver(initPrinter).open(supervisor, "init");
+    for (String form : plan.init()) {
+      index[0]++;
+      init.eval(form);
+    }
+    init.close();
+  }
+
+  /** Starts a twin, evaluates {@code text} in it, ends it: exit 1 if a form threw. */
+  static int runOnce(Prepared prepared, String text, String kind, boolean keepFiles, Printer printer) {
+    LaunchPlan plan = prepared.plan();
+    Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, printer::service);
+    Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      runInit(supervisor, plan, printer);
+      return evalIn(supervisor, text, kind, printer);
+    } finally {
+      supervisor.close();
+      removeHook(cleanup);
+    }
+  }
+
+  /** Evaluates {@code text} in a new session of {@code twin}; exit 1 if a form threw. */
+  static int evalIn(twin.supervisor.SessionOpener twin, String text, String kind, Printer printer) {
+    SessionDriver session = new SessionDriver(printer).open(twin, kind);
+    if (!text.isBlank()) {
+      session.eval(text);
+    }
+    session.close();
+    return session.failures() > 0 ? ExitCodes.FAILED : ExitCodes.OK;
+  }
+
+  static StreamPrinter printer(PrintWriter out, PrintWriter err, Redactor redactor) {
+    return new StreamPrinter(out, err, redactor);
+  }
+
+  static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or ran
+    }
+  }
+}

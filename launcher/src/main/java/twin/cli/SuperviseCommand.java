@@ -1,0 +1,135 @@
+package twin.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import twin.ExitCodes;
+import twin.Os;
+import twin.client.Printer;
+import twin.client.TwinLocator;
+import twin.plan.LaunchPlan;
+import twin.secret.Redactor;
+import twin.supervisor.ControlServer;
+import twin.supervisor.Supervisor;
+
+/**
+ * The background supervisor of a detached twin ({@code twin launch --detach} starts it; not for
+ * direct use): it starts the twin, serves its socket, enforces the idle timeout and the maximum
+ * lifetime, and ends the twin when any of those, a stop request or the twin's death comes first.
+ */
+@Command(name = "supervise", hidden = true, description = "Internal: the supervisor of a detached twin.")
+public final class SuperviseCommand implements Callable<Integer> {
+  /** Sessions are warned this long before the twin ends. */
+  static final Duration WARNING = Duration.ofMinutes(1);
+
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "PROFILE")
+  String profile;
+
+  @Option(names = "--id", required = true)
+  String id;
+
+  @Option(names = "--heap")
+  String heap;
+
+  @Option(names = "--scope")
+  boolean scope;
+
+  @Option(names = "--idle-timeout", required = true)
+  String idleTimeout;
+
+  @Option(names = "--max-lifetime", required = true)
+  String maxLifetime;
+
+  @Option(names = "--reason")
+  String reason;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter log = spec.commandLine().getErr();
+    Duration idle = Durations.parse("--idle-timeout", idleTimeout);
+    Duration lifetime = Durations.parse("--max-lifetime", maxLifetime);
+    Environment world = Environment.current();
+    Launches.Prepared prepared = Launches.prepare(world, profile, heap, scope, id);
+    LaunchPlan plan = prepared.plan();
+    Redactor redactor = prepared.redactor();
+    Path dir = TwinLocator.twinsDir(world.locations().runtimeDir()).resolve(id);
+    Printer printer = Launches.printer(log, log, redactor);
+    logLine(log, "supervisor of " + id + " starting (profile " + plan.profileFile() + ")");
+
+    Supervisor supervisor = Supervisor.start(plan, Os.uid(), false, line -> logLine(log, "service: " + redactor.redact(line)));
+    Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    CountDownLatch end = new CountDownLatch(1);
+    AtomicReference<String> why = new AtomicReference<>();
+    ControlServer server = null;
+    try {
+      Launches.runInit(supervisor, plan, printer);
+      server = ControlServer.bind(supervisor, dir.resolve("twin.sock"), redactor, line -> logLine(log, line));
+      server.setReason(reason);
+      server.onStopRequest(() -> finish(why, end, "stopped on request"));
+      supervisor.onTwinExit(() -> finish(why, end, "the twin JVM exited"));
+      ControlServer served = server;
+      Thread accept = new Thread(served::serve, "twin-accept");
+      accept.setDaemon(true);
+      accept.start();
+      logLine(log, "twin " + id + " ready: pid " + supervisor.twinPid() + ", socket " + dir.resolve("twin.sock"));
+      watch(served, idle, lifetime, why, end);
+      served.broadcast("this twin is ending: " + why.get());
+      logLine(log, "twin " + id + " ending: " + why.get());
+      return ExitCodes.OK;
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+      supervisor.close();
+      Launches.removeHook(cleanup);
+      Supervisor.deleteTree(dir);
+    }
+  }
+
+  /** Waits for the end, warning sessions a minute before a timeout ends the twin. */
+  private static void watch(ControlServer server, Duration idle, Duration lifetime, AtomicReference<String> why,
+      CountDownLatch end) throws InterruptedException {
+    Instant deadline = Instant.now().plus(lifetime);
+    boolean warnedLifetime = false;
+    while (!end.await(250, TimeUnit.MILLISECONDS)) {
+      Duration left = Duration.between(Instant.now(), deadline);
+      if (left.isNegative() || left.isZero()) {
+        finish(why, end, "its maximum lifetime (" + Durations.format(lifetime) + ") is over");
+      } else if (!warnedLifetime && left.compareTo(WARNING) <= 0 && lifetime.compareTo(WARNING) > 0) {
+        server.broadcast("this twin ends in " + Math.max(1, left.toSeconds()) + " s: its maximum lifetime is nearly over");
+        warnedLifetime = true;
+      }
+      // Idle means no session is attached, so there is nobody to warn before an idle end.
+      if (server.idleMillis() >= idle.toMillis()) {
+        finish(why, end, "it was idle for " + Durations.format(idle));
+      }
+    }
+  }
+
+  private static void finish(AtomicReference<String> why, CountDownLatch end, String reason) {
+    why.compareAndSet(null, reason);
+    end.countDown();
+  }
+
+  private static void logLine(PrintWriter log, String line) {
+    synchronized (log) {
+      log.println(Instant.now() + " " + line);
+      log.flush();
+    }
+  }
+
+}

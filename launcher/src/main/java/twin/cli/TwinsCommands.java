@@ -1,0 +1,242 @@
+package twin.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import twin.ExitCodes;
+import twin.Os;
+import twin.TwinException;
+import twin.client.Console;
+import twin.client.Printer;
+import twin.client.RemoteTwin;
+import twin.client.SessionDriver;
+import twin.client.StreamPrinter;
+import twin.client.StructuredPrinter;
+import twin.client.TwinLocator;
+import twin.secret.Redactor;
+
+/** The commands that work with detached twins: attach, eval, run, ps and stop. */
+final class TwinsCommands {
+  private TwinsCommands() {}
+
+  static TwinLocator locator() {
+    return new TwinLocator(Environment.current().locations().runtimeDir());
+  }
+
+  /** {@code twin attach TWIN}. */
+  @Command(name = "attach", mixinStandardHelpOptions = true,
+      description = "Open a REPL session in a detached twin. TWIN is its id, or a profile name when only "
+          + "one twin of it runs. Each session has its own *ns*, *1 and *e; Ctrl-D detaches and the twin "
+          + "keeps running.",
+      footer = {"", "Examples:", "  twin attach demo", "  twin attach demo-3f9a1c"})
+  static final class AttachCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "TWIN", description = "A twin id, or a profile name with exactly one running twin.")
+    String target;
+
+    @Override
+    public Integer call() throws Exception {
+      RemoteTwin twin = locator().require(target);
+      Environment world = Environment.current();
+      Path history = world.home.resolve(".local/state/twin/repl-history");
+      try (Console console = Console.open(twin.entry().profile(), history, Redactor.none())) {
+        Map<String, String> status = twin.status();
+        console.notice("attached to twin " + twin.entry().id() + " (pid " + status.get("twin-pid") + ", "
+            + status.get("sessions") + " other session(s)). Ctrl-C interrupts; Ctrl-D detaches, the twin keeps running.");
+        SessionDriver session = new SessionDriver(console).open(twin, "attach");
+        console.run(session);
+        session.close();
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** Output formats for eval and run; null means as a REPL prints. */
+  record Format(boolean json) {
+    static Format of(boolean edn, boolean json) {
+      if (edn && json) {
+        throw TwinException.usage("--edn and --json do not go together");
+      }
+      return edn || json ? new Format(json) : null;
+    }
+  }
+
+  /** Evaluates text in a running twin, or in a fresh one started from a profile. */
+  static int evaluate(String target, String text, String kind, Format format, PrintWriter out, PrintWriter err)
+      throws Exception {
+    RemoteTwin twin = locator().find(target);
+    Printer printer = format == null ? new StreamPrinter(out, err, Redactor.none())
+        : new StructuredPrinter(out, err, format.json(), Redactor.none());
+    int code;
+    if (twin != null) {
+      code = Launches.evalIn(twin, text, kind, printer);
+    } else {
+      Launches.Prepared prepared = Launches.prepare(Environment.current(), target, null, false, null);
+      Printer local = format == null ? new StreamPrinter(out, err, prepared.redactor())
+          : new StructuredPrinter(out, err, format.json(), prepared.redactor());
+      code = Launches.runOnce(prepared, text, kind, false, local);
+      printer = local;
+    }
+    if (printer instanceof StructuredPrinter s) {
+      s.finish();
+    }
+    return code;
+  }
+
+  /** {@code twin eval TWIN|PROFILE FORM...}. */
+  @Command(name = "eval", mixinStandardHelpOptions = true,
+      description = "Evaluate forms and print the results as a REPL would. In a running twin when TWIN names "
+          + "one; otherwise PROFILE is launched, the forms run, and the twin ends. Exit 1 if a form throws "
+          + "(the error goes to stderr).",
+      footer = {"", "Examples:", "  twin eval demo '(+ 1 2)'", "  twin eval demo-3f9a1c --json '(keys (System/getenv))'"})
+  static final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TWIN|PROFILE")
+    String target;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "FORM")
+    List<String> forms = new ArrayList<>();
+
+    @Option(names = "--edn", description = "One EDN map per form: {:ok true :value \"3\"} or {:ok false :error ...}.")
+    boolean edn;
+
+    @Option(names = "--json", description = "One JSON object per form: {\"ok\":true,\"value\":\"3\"}.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      return evaluate(target, String.join("\n", forms), "eval", Format.of(edn, json), spec.commandLine().getOut(),
+          spec.commandLine().getErr());
+    }
+  }
+
+  /** {@code twin run TWIN|PROFILE FILE.clj}. */
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Evaluate the forms of a Clojure file, like eval.",
+      footer = {"", "Example:", "  twin run demo check-orders.clj"})
+  static final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TWIN|PROFILE")
+    String target;
+
+    @Parameters(index = "1", paramLabel = "FILE")
+    Path file;
+
+    @Option(names = "--edn", description = "One EDN map per form.")
+    boolean edn;
+
+    @Option(names = "--json", description = "One JSON object per form.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      Format format = Format.of(edn, json);
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        throw TwinException.usage("cannot read " + file + ": " + Os.reason(e));
+      }
+      return evaluate(target, text, "run", format, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+  }
+
+  /** {@code twin ps [--json]}. */
+  @Command(name = "ps", mixinStandardHelpOptions = true,
+      description = "List detached twins: id, profile, twin and supervisor pids, user, start time, idle time, "
+          + "attached sessions and reason.",
+      footer = {"", "Examples:", "  twin ps", "  twin ps --json"})
+  static final class PsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "One JSON array of objects.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      List<Map<String, String>> rows = new ArrayList<>();
+      for (RemoteTwin t : locator().running()) {
+        try {
+          rows.add(t.status());
+        } catch (TwinException e) {
+          spec.commandLine().getErr().println("twin: warning: " + e.getMessage());
+        }
+      }
+      if (json) {
+        List<String> objects = new ArrayList<>();
+        for (Map<String, String> row : rows) {
+          List<String> fields = new ArrayList<>();
+          row.forEach((k, v) -> fields.add(StructuredPrinter.jsonString(k) + ":" + StructuredPrinter.jsonString(v)));
+          objects.add("{" + String.join(",", fields) + "}");
+        }
+        out.println("[" + String.join(",", objects) + "]");
+        return ExitCodes.OK;
+      }
+      out.printf("%-22s %-14s %8s %8s %-10s %-20s %6s %4s  %s%n", "ID", "PROFILE", "TWIN", "SUPER", "USER", "STARTED",
+          "IDLE", "SESS", "REASON");
+      for (Map<String, String> r : rows) {
+        out.printf("%-22s %-14s %8s %8s %-10s %-20s %6s %4s  %s%n", r.get("id"), r.get("profile"), r.get("twin-pid"),
+            r.get("supervisor-pid"), r.get("user"), shortTime(r.get("started")),
+            Durations.format(Duration.ofSeconds(Long.parseLong(r.getOrDefault("idle-seconds", "0")))),
+            r.get("sessions"), r.getOrDefault("reason", ""));
+      }
+      return ExitCodes.OK;
+    }
+
+    private static String shortTime(String iso) {
+      try {
+        return Instant.parse(iso).toString().replace('T', ' ').replaceFirst("\\.\\d+Z$", "Z");
+      } catch (RuntimeException e) {
+        return iso;
+      }
+    }
+  }
+
+  /** {@code twin stop TWIN | --all}. */
+  @Command(name = "stop", mixinStandardHelpOptions = true,
+      description = "End a detached twin (or all of them): the twin JVM is killed and its socket removed.",
+      footer = {"", "Examples:", "  twin stop demo-3f9a1c", "  twin stop --all"})
+  static final class StopCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "TWIN", arity = "0..1", description = "A twin id, or a profile name with one running twin.")
+    String target;
+
+    @Option(names = "--all", description = "Stop every detached twin you can reach.")
+    boolean all;
+
+    @Override
+    public Integer call() {
+      if (all == (target != null)) {
+        throw TwinException.usage("name one twin, or use --all");
+      }
+      List<RemoteTwin> twins = all ? locator().running() : List.of(locator().require(target));
+      for (RemoteTwin t : twins) {
+        t.stop();
+        spec.commandLine().getErr().println("twin: stopped " + t.entry().id());
+      }
+      if (all && twins.isEmpty()) {
+        spec.commandLine().getErr().println("twin: no detached twins are running");
+      }
+      return ExitCodes.OK;
+    }
+  }
+}
