@@ -99,6 +99,9 @@ public record JavaCommandLine(
         options.add(name + "=" + value(a, rest));
       } else if (a.startsWith("-")) {
         options.add(a);
+      } else if (a.endsWith(".java")) {
+        throw TwinException.usage("the service runs a source file (" + a + "); twin supports -cp and -jar "
+            + "launches of compiled classes");
       } else {
         return new JavaCommandLine(java, options, classpath, null, a, List.copyOf(rest));
       }

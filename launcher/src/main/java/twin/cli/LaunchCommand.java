@@ -102,13 +102,14 @@ public final class LaunchCommand implements Callable<Integer> {
     if (!detach && (idleTimeout != null || maxLifetime != null)) {
       throw TwinException.usage("--idle-timeout and --max-lifetime apply to detached twins (add --detach)");
     }
-    String idle = idleTimeout != null ? idleTimeout : DEFAULT_IDLE;
-    String lifetime = maxLifetime != null ? maxLifetime : DEFAULT_LIFETIME;
-    Durations.parse("--idle-timeout", idle);
-    Durations.parse("--max-lifetime", lifetime);
     Environment world = Environment.current();
     Launches.Prepared prepared = Launches.prepare(world, profileName, heap, scope, null);
     LaunchPlan plan = prepared.plan();
+    // The flag, else the profile's twin.idle-timeout / twin.max-lifetime, else the default.
+    String idle = firstOf(idleTimeout, prepared.profile().twin().idleTimeout(), DEFAULT_IDLE);
+    String lifetime = firstOf(maxLifetime, prepared.profile().twin().maxLifetime(), DEFAULT_LIFETIME);
+    Durations.parse("--idle-timeout", idle);
+    Durations.parse("--max-lifetime", lifetime);
 
     if (dryRun) {
       out.print(PlanRenderer.render(plan, prepared.redactor()));
@@ -203,6 +204,15 @@ public final class LaunchCommand implements Callable<Integer> {
     err.println("twin: attach with: twin attach " + plan.twinId() + "   (or plain: socat - UNIX-CONNECT:" + socket + ")");
     err.println("twin: end it with: twin stop " + plan.twinId());
     return ExitCodes.OK;
+  }
+
+  private static String firstOf(String... values) {
+    for (String v : values) {
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
   }
 
   private static void sleep(long millis) {

@@ -50,9 +50,9 @@ public final class ProfileLoader {
       "jar", "main", "args", "jvm-options", "env", "env-files", "twin");
   static final List<String> TOP_NOT_YET = List.of("source", "databases", "datasource");
   static final List<String> TWIN_KEYS = List.of("init", "heap", "keep-options", "env",
-      "unset-env");
-  static final List<String> TWIN_NOT_YET = List.of("idle-timeout", "max-lifetime",
-      "require-reason", "allowed-users", "extra-classpath");
+      "unset-env", "idle-timeout", "max-lifetime");
+  static final List<String> TWIN_NOT_YET = List.of("require-reason", "allowed-users", "extra-classpath");
+  static final Pattern DURATION = Pattern.compile("[1-9][0-9]*[smhd]");
 
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
   static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -338,6 +338,8 @@ public final class ProfileLoader {
       List<String> keep = List.of();
       Map<String, String> env = Map.of();
       List<String> unset = List.of();
+      String idle = null;
+      String lifetime = null;
       for (Map.Entry<String, NodeTuple> e : keys(map, "twin", TWIN_KEYS, TWIN_NOT_YET)
           .entrySet()) {
         Node k = e.getValue().getKeyNode();
@@ -351,6 +353,17 @@ public final class ProfileLoader {
             }
           }
           case "keep-options" -> keep = stringList("twin.keep-options", v, true);
+          case "idle-timeout", "max-lifetime" -> {
+            String d = string("twin." + e.getKey(), k, v);
+            if (!DURATION.matcher(d).matches()) {
+              throw error(v, "'twin." + e.getKey() + "' must be a duration such as 90s, 30m, 8h or 2d");
+            }
+            if (e.getKey().equals("idle-timeout")) {
+              idle = d;
+            } else {
+              lifetime = d;
+            }
+          }
           case "env" -> env = envMap("twin.env", v);
           case "unset-env" -> {
             unset = stringList("twin.unset-env", v, true);
@@ -363,7 +376,7 @@ public final class ProfileLoader {
           default -> throw new IllegalStateException("unhandled key " + e.getKey());
         }
       }
-      return new TwinSettings(init, heap, keep, env, unset);
+      return new TwinSettings(init, heap, keep, env, unset, idle, lifetime);
     }
 
     /** The mapping's keys in document order, each known, supported and unique. */

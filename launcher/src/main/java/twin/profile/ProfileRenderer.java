@@ -42,6 +42,8 @@ public final class ProfileRenderer {
       list(out, in, "keep-options", t.keepOptions(), r::redactArg);
       env(out, in, "env", t.env(), r);
       list(out, in, "unset-env", t.unsetEnv(), UnaryOperator.identity());
+      scalar(out, in, "idle-timeout", t.idleTimeout());
+      scalar(out, in, "max-lifetime", t.maxLifetime());
     }
     return out.toString();
   }

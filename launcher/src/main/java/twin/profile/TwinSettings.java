@@ -13,13 +13,17 @@ import java.util.Map;
  * @param keepOptions JVM options the launch rules would strip, kept on purpose
  * @param env variables set for the twin only, over the service's; insertion-ordered
  * @param unsetEnv variables removed from the twin's environment
+ * @param idleTimeout a detached twin's idle timeout ({@code 30m}); null means the default
+ * @param maxLifetime a detached twin's maximum lifetime ({@code 8h}); null means the default
  */
 public record TwinSettings(
     List<String> init,
     String heap,
     List<String> keepOptions,
     Map<String, String> env,
-    List<String> unsetEnv) {
+    List<String> unsetEnv,
+    String idleTimeout,
+    String maxLifetime) {
 
   private static final TwinSettings EMPTY = new TwinSettings(null, null, null, null, null);
 
@@ -31,6 +35,12 @@ public record TwinSettings(
     unsetEnv = unsetEnv == null ? List.of() : List.copyOf(unsetEnv);
   }
 
+  /** Settings without lifetimes (the defaults apply). */
+  public TwinSettings(List<String> init, String heap, List<String> keepOptions, Map<String, String> env,
+      List<String> unsetEnv) {
+    this(init, heap, keepOptions, env, unsetEnv, null, null);
+  }
+
   /** No twin settings: every default applies. */
   public static TwinSettings empty() {
     return EMPTY;
@@ -39,6 +49,6 @@ public record TwinSettings(
   /** True when every setting is at its default. */
   public boolean isEmpty() {
     return init.isEmpty() && heap == null && keepOptions.isEmpty() && env.isEmpty()
-        && unsetEnv.isEmpty();
+        && unsetEnv.isEmpty() && idleTimeout == null && maxLifetime == null;
   }
 }

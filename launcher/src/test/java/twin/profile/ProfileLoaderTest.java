@@ -221,11 +221,19 @@ class ProfileLoaderTest {
         .isEqualTo("profiles/x.yaml:1:1: error: 'source' is not supported yet");
     assertThat(message(HEAD + "datasource: {}\n"))
         .isEqualTo("profiles/x.yaml:3:1: error: 'datasource' is not supported yet");
-    for (String key : List.of("idle-timeout", "max-lifetime", "require-reason", "allowed-users",
-        "extra-classpath")) {
+    for (String key : List.of("require-reason", "allowed-users", "extra-classpath")) {
       assertThat(message(HEAD + "twin:\n  " + key + ": x\n"))
           .isEqualTo("profiles/x.yaml:4:3: error: 'twin." + key + "' is not supported yet");
     }
+  }
+
+  @Test
+  void lifetimesAreDurations() throws ProfileException {
+    Profile p = new ProfileLoader().parse(HEAD + "twin:\n  idle-timeout: 10m\n  max-lifetime: 2h\n", Path.of("profiles/x.yaml"));
+    assertThat(p.twin().idleTimeout()).isEqualTo("10m");
+    assertThat(p.twin().maxLifetime()).isEqualTo("2h");
+    assertThat(message(HEAD + "twin:\n  idle-timeout: soon\n"))
+        .isEqualTo("profiles/x.yaml:4:17: error: 'twin.idle-timeout' must be a duration such as 90s, 30m, 8h or 2d");
   }
 
   @Test
