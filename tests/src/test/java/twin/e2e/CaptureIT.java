@@ -1,0 +1,160 @@
+package twin.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code twin capture} of the live demo service, and a twin launched from what it wrote. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class CaptureIT {
+  static final String TOKEN = "capture-it-token-" + UUID.randomUUID();
+  static final String LIVE_CLASSPATH = "target/demo-service.jar:target/lib/sqlite-jdbc.jar";
+
+  @TempDir Path temp;
+  TwinCli twin;
+
+  @BeforeEach
+  void setUp() {
+    twin = new TwinCli(temp);
+  }
+
+  @AfterEach
+  void tearDown() {
+    twin.close();
+  }
+
+  /** The live demo, started as a -cp service with a relative classpath; {@code marker} is in its command line. */
+  private Spawned startLiveDemo(int port, String marker) {
+    assertThat(Fixtures.demoDir().resolve("target/lib/sqlite-jdbc.jar"))
+        .as("the demo's lib; run: mvn -q -B install -DskipTests").exists();
+    Spawned live = twin.spawn(Fixtures.demoDir(),
+        Map.of("DEMO_PORT", Integer.toString(port), "DEMO_DB_PATH", temp.resolve("live.db").toString(),
+            "DEMO_API_TOKEN", TOKEN),
+        "java", "-Xmx64m", "-Dcapture.it=" + marker, "-cp", LIVE_CLASSPATH, "demo.DemoService");
+    live.awaitStdout("listening", Duration.ofSeconds(20));
+    return live;
+  }
+
+  @Test
+  void capturesTheLiveServiceByPidAndLaunchesATwinOfIt() throws Exception {
+    int port = Host.freePort();
+    Spawned live = startLiveDemo(port, "pid-" + UUID.randomUUID());
+    Path profile = temp.resolve("demo-live.yaml");
+
+    TwinCli.Result capture = twin.run("capture", "--pid", Long.toString(live.pid()), "-o", profile.toString());
+
+    assertThat(capture.exitCode()).as(capture.describe()).isZero();
+    assertThat(capture.stderrLines()).as(capture.describe()).containsExactly(
+        "twin: wrote " + profile + " (and " + temp.resolve("demo-live.env") + ", 0600, with 1 secret variable)",
+        "twin: try: twin launch " + profile + " --dry-run");
+    assertSecretsKeptApart(profile, temp.resolve("demo-live.env"));
+    assertThat(Files.readString(profile)).contains("\"demo.DemoService\"", "\"target/demo-service.jar\"",
+        "\"" + Fixtures.demoDir() + "\"");
+
+    TwinCli.Result r = twin.run("launch", profile.toString(),
+        "-e", "(System/getenv \"DEMO_PORT\")",
+        "-e", "(System/getProperty \"user.dir\")",
+        "-e", "(System/getProperty \"java.class.path\")");
+
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    assertThat(r.stdout() + r.stderr()).doesNotContain(TOKEN);
+    assertThat(r.stdoutLines()).as(r.describe()).hasSize(3);
+    assertThat(r.stdoutLines().get(0)).isEqualTo("\"" + port + "\"");
+    assertThat(r.stdoutLines().get(1)).isEqualTo("\"" + Fixtures.demoDir() + "\"");
+    String liveClasspath = Fixtures.demoDir().resolve("target/demo-service.jar") + ":"
+        + Fixtures.demoDir().resolve("target/lib/sqlite-jdbc.jar");
+    assertThat(r.stdoutLines().get(2)).startsWith("\"" + liveClasspath + ":");
+    assertThat(live.isAlive()).as("the live service is left alone").isTrue();
+    assertThat(Host.httpGet(port, "/health")).startsWith("200");
+  }
+
+  @Test
+  void capturesTheLiveServiceByMatch() throws Exception {
+    String marker = "match-" + UUID.randomUUID();
+    startLiveDemo(Host.freePort(), marker);
+    Path profile = temp.resolve("by-match.yml");
+
+    TwinCli.Result capture = twin.run("capture", "--match", marker, "--name", "demo-live", "-o", profile.toString());
+
+    assertThat(capture.exitCode()).as(capture.describe()).isZero();
+    assertSecretsKeptApart(profile, temp.resolve("by-match.env"));
+    assertThat(Files.readString(profile)).contains("name: \"demo-live\"", "-Dcapture.it=" + marker);
+    TwinCli.Result validate = twin.run("profiles", "validate", profile.toString());
+    assertThat(validate.exitCode()).as(validate.describe()).isZero();
+  }
+
+  @Test
+  void stdoutIsRefusedWhenTheServiceHasSecrets() {
+    Spawned live = startLiveDemo(Host.freePort(), "stdout-" + UUID.randomUUID());
+
+    TwinCli.Result r = twin.run("capture", "--pid", Long.toString(live.pid()));
+
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+    assertThat(r.stdout()).isEmpty();
+    assertThat(r.stderr()).as(r.describe())
+        .startsWith("twin: error: the environment holds secrets (DEMO_API_TOKEN); use -o FILE")
+        .doesNotContain(TOKEN);
+  }
+
+  @Test
+  void aMatchOfSeveralJvmsListsThemAndCapturesNothing() {
+    String marker = "twice-" + UUID.randomUUID();
+    Spawned first = startLiveDemo(Host.freePort(), marker);
+    Spawned second = startLiveDemo(Host.freePort(), marker);
+    Path profile = temp.resolve("ambiguous.yaml");
+
+    TwinCli.Result r = twin.run("capture", "--match", marker, "-o", profile.toString());
+
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+    assertThat(r.stderrLines()).as(r.describe()).hasSize(4);
+    assertThat(r.stderrLines().get(0)).startsWith("PID").contains("USER").contains("RUNS");
+    assertThat(r.stderr()).contains(first.pid() + " ").contains(second.pid() + " ").contains("demo.DemoService")
+        .contains("twin: error: 2 JVMs have '" + marker + "' in their command line; pick one with --pid");
+    assertThat(profile).doesNotExist();
+  }
+
+  @Test
+  void aPidThatDoesNotExist() {
+    TwinCli.Result r = twin.run("capture", "--pid", "999999");
+
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+    assertThat(r.stderrLines()).containsExactly("twin: error: no process with pid 999999");
+  }
+
+  @Test
+  void aProcessThatIsNotAJvm() {
+    Spawned sleep = twin.spawn(temp, Map.of(), "sleep", "30");
+
+    TwinCli.Result r = twin.run("capture", "--pid", Long.toString(sleep.pid()));
+
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+    assertThat(r.stderrLines()).hasSize(1);
+    assertThat(r.stderr()).as(r.describe()).startsWith("twin: error: process " + sleep.pid() + " runs 'sleep', not java")
+        .contains("--pid").contains("--match");
+  }
+
+  @Test
+  void aMatchThatFindsNothing() {
+    TwinCli.Result r = twin.run("capture", "--match", "no-such-jvm-" + UUID.randomUUID());
+
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
+    assertThat(r.stderr()).startsWith("twin: error: no JVM has ");
+  }
+
+  private static void assertSecretsKeptApart(Path profile, Path envFile) throws Exception {
+    assertThat(Files.readString(profile)).doesNotContain(TOKEN).contains("env-files:", envFile.getFileName().toString());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(envFile))).isEqualTo("rw-------");
+    assertThat(Files.readString(envFile)).contains("DEMO_API_TOKEN=\"" + TOKEN + "\"");
+  }
+}
