@@ -39,6 +39,17 @@ public final class ProfileCapture {
    * @throws TwinException exit 2 for a bad name, or secrets with no file to put them in
    */
   public static CapturedProfile capture(LiveProcess process, JavaCommandLine command, String name, Path output) {
+    return capture(process, command, name, output, List.of(),
+        "pid " + process.pid() + " (user " + process.user() + ")");
+  }
+
+  /**
+   * The profile of a service launched as {@code command} with {@code process}'s environment,
+   * workdir and user, naming {@code envFiles} (the service's own, e.g. a unit's
+   * EnvironmentFile=) before the one twin writes for secrets; {@code origin} says where it came from.
+   */
+  public static CapturedProfile capture(LiveProcess process, JavaCommandLine command, String name, Path output,
+      List<Path> envFiles, String origin) {
     String profileName = name == null ? deriveName(command) : name;
     if (!NAME.matcher(profileName).matches()) {
       throw TwinException.usage("--name must match [a-z0-9][a-z0-9-]*, not '" + profileName + "'");
@@ -80,8 +91,8 @@ public final class ProfileCapture {
     Path file = output == null ? process.cwd().resolve(profileName + ".yaml") : output.toAbsolutePath();
     Profile profile = new Profile(file, profileName, process.exe().toString(), process.cwd(), classpath,
         command.jar(), command.main(), command.args(), command.jvmOptions(), env,
-        secrets.isEmpty() ? List.of() : List.of(envFile.getFileName()), process.user(), null, null);
-    String yaml = header(process, secrets.isEmpty() ? null : envFile.getFileName())
+        allEnvFiles(envFiles, secrets.isEmpty() ? null : envFile.getFileName()), process.user(), null, null);
+    String yaml = header(origin, secrets.isEmpty() ? null : envFile.getFileName())
         + new ProfileRenderer().render(profile, Redactor.none());
     try {
       new ProfileLoader().parse(yaml, file);
@@ -119,9 +130,17 @@ public final class ProfileCapture {
     return name.isEmpty() ? "service" : name;
   }
 
-  private static String header(LiveProcess process, Path envFile) {
+  private static List<Path> allEnvFiles(List<Path> service, Path secrets) {
+    List<Path> all = new ArrayList<>(service);
+    if (secrets != null) {
+      all.add(secrets);
+    }
+    return all;
+  }
+
+  private static String header(String origin, Path envFile) {
     String when = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    return "# Captured by twin capture from pid " + process.pid() + " (user " + process.user() + ") at " + when
+    return "# Captured by twin capture from " + origin + " at " + when
         + ".\n"
         + (envFile == null ? "" : "# Secret variables are in " + envFile + " (mode 0600), never in this file.\n");
   }

@@ -16,6 +16,8 @@ import twin.capture.JavaCommandLine;
 import twin.capture.LiveProcess;
 import twin.capture.ProcReader;
 import twin.capture.ProfileCapture;
+import twin.capture.SystemdUnits;
+import twin.capture.UnitService;
 
 /** {@code twin capture}: write a profile of a running JVM, read from /proc. */
 @Command(
@@ -37,6 +39,7 @@ import twin.capture.ProfileCapture;
         "  twin capture --match demo.DemoService -o profiles/demo-live.yaml",
         "                                                 the one JVM whose command line has that text",
         "  twin capture --pid 41230 --name orders -o /etc/twin/profiles/orders.yaml",
+        "  twin capture --unit orders.service -o /etc/twin/profiles/orders.yaml",
         "  twin launch profiles/demo-live.yaml --dry-run  then see what a twin of it would run"})
 public final class CaptureCommand implements Callable<Integer> {
   @Spec
@@ -54,7 +57,17 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--match", paramLabel = "TEXT", required = true,
         description = "The one JVM whose command line contains TEXT (twin's own JVMs are left out).")
     String match;
+
+    @Option(names = "--unit", paramLabel = "UNIT", required = true,
+        description = "A systemd service, read from its unit file and drop-ins (no running systemd needed); "
+            + "its EnvironmentFile= files are named in the profile, not copied.")
+    String unit;
   }
+
+  @Option(names = "--unit-path", paramLabel = "DIRS",
+      description = "With --unit: the unit search path, colon-separated (default: $TWIN_UNIT_PATH, else "
+          + "/etc/systemd/system:/run/systemd/system:/lib/systemd/system:/usr/lib/systemd/system).")
+  String unitPath;
 
   @Option(names = "--name", paramLabel = "NAME",
       description = "The profile's name (default: from the main class or jar, lower-cased).")
@@ -73,11 +86,16 @@ public final class CaptureCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ProcReader reader = new ProcReader();
-    long pid = target.pid != null ? target.pid : matchOne(reader, target.match, err);
-    LiveProcess process = reader.read(pid);
-    JavaCommandLine command = JavaCommandLine.parse(process.cmdline(), process.cwd());
-    CapturedProfile profile = ProfileCapture.capture(process, command, name, output);
+    CapturedProfile profile;
+    if (target.unit != null) {
+      profile = fromUnit(err);
+    } else {
+      ProcReader reader = new ProcReader();
+      long pid = target.pid != null ? target.pid : matchOne(reader, target.match, err);
+      LiveProcess process = reader.read(pid);
+      JavaCommandLine command = JavaCommandLine.parse(process.cmdline(), process.cwd());
+      profile = ProfileCapture.capture(process, command, name, output);
+    }
     profile.warnings().forEach(w -> err.println("twin: warning: " + w));
     if (output == null) {
       out.print(profile.yaml());
@@ -92,6 +110,33 @@ public final class CaptureCommand implements Callable<Integer> {
     err.println("twin: try: twin launch " + output + " --dry-run");
     err.flush();
     return ExitCodes.OK;
+  }
+
+  /** A profile from a unit file: ExecStart, Environment=, EnvironmentFile=, WorkingDirectory=, User=. */
+  private CapturedProfile fromUnit(PrintWriter err) {
+    SystemdUnits units = unitPath != null
+        ? new SystemdUnits(java.util.Arrays.stream(unitPath.split(":")).filter(d -> !d.isEmpty()).map(Path::of).toList())
+        : SystemdUnits.standard(System.getenv());
+    UnitService unit = units.load(target.unit);
+    SystemdUnits.requireJava(unit);
+    Path workdir = Path.of(unit.workingDirectory() == null || unit.workingDirectory().equals("~")
+        ? "/" : unit.workingDirectory());
+    List<Path> envFiles = new java.util.ArrayList<>();
+    for (UnitService.EnvironmentFileRef ref : unit.environmentFiles()) {
+      if (java.nio.file.Files.isRegularFile(ref.path()) || !ref.optional()) {
+        envFiles.add(ref.path());
+      } else {
+        err.println("twin: warning: " + ref.path() + " (EnvironmentFile=-, optional) does not exist; left out");
+      }
+    }
+    String user = unit.user() == null ? "root" : unit.user();
+    LiveProcess asUnit = new LiveProcess(0, unit.execStart(), Path.of(unit.execStart().get(0)), unit.environment(),
+        workdir, -1, user);
+    JavaCommandLine command = JavaCommandLine.parse(unit.execStart(), workdir);
+    // The unit's name is the service's name: orders.service gives orders, worker@blue.service worker-blue.
+    String profileName = name != null ? name
+        : unit.unitName().replaceFirst("\\.service$", "").toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    return ProfileCapture.capture(asUnit, command, profileName, output, envFiles, "unit " + unit.unitName());
   }
 
   private static long matchOne(ProcReader reader, String text, PrintWriter err) {

@@ -1,0 +1,95 @@
+package twin.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import twin.profile.Profile;
+import twin.profile.ProfileLoader;
+
+/** {@code twin capture --unit}: unit-file fixtures become the profiles a launch expects. */
+class CaptureUnitTest {
+  @TempDir
+  Path tmp;
+
+  private String unitPath;
+
+  @BeforeEach
+  void copyFixtures() throws IOException, URISyntaxException {
+    Path units = Path.of(CaptureUnitTest.class.getResource("/units").toURI());
+    try (Stream<Path> files = Files.walk(units)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path target = tmp.resolve("units").resolve(units.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    unitPath = tmp.resolve("units/etc") + ":" + tmp.resolve("units/lib");
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private Run capture(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] all = Stream.concat(Stream.of("capture"), Stream.of(args)).toArray(String[]::new);
+    int code = Cli.create(new PrintWriter(out), new PrintWriter(err)).execute(all);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void aDropInThatResetsExecStartGivesTheNewLaunchAndTheUnitsEnvironment() throws Exception {
+    Path file = tmp.resolve("orders.yaml");
+    Run run = capture("--unit", "orders", "--unit-path", unitPath, "-o", file.toString());
+
+    assertThat(run.code()).as(run.err()).isZero();
+    Profile p = new ProfileLoader().load(file);
+    assertThat(p.name()).isEqualTo("orders");
+    assertThat(p.java()).isEqualTo("/usr/bin/java");
+    assertThat(p.jar()).isEqualTo("/opt/orders/new.jar");
+    assertThat(p.user()).isEqualTo("orders");
+    assertThat(p.workdir()).isEqualTo(Path.of("/srv/orders"));
+    assertThat(p.env()).containsEntry("C", "x y").containsEntry("A", "override");
+    assertThat(p.envFiles()).containsExactly(Path.of("/etc/orders/orders.env"));
+    assertThat(run.err()).contains("/etc/default/orders").contains("optional");
+  }
+
+  @Test
+  void aTemplateInstanceExpandsItsSpecifiers() throws Exception {
+    Run run = capture("--unit", "worker@blue.service", "--unit-path", unitPath);
+
+    assertThat(run.code()).as(run.err()).isZero();
+    Profile p = new ProfileLoader().parse(run.out(), tmp.resolve("worker.yaml"));
+    assertThat(p.name()).isEqualTo("worker-blue");
+    assertThat(String.join(" ", p.jvmOptions()) + " " + p.env()).contains("blue");
+  }
+
+  @Test
+  void aWrapperScriptIsRefusedWithWhatToDoInstead() {
+    Run run = capture("--unit", "legacy", "--unit-path", unitPath);
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("twin: error: the ExecStart of legacy.service runs ")
+        .contains("twin capture --pid");
+  }
+
+  @Test
+  void aMissingUnitIsOneLine() {
+    Run run = capture("--unit", "nosuch", "--unit-path", tmp.toString());
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err().strip()).isEqualTo("twin: error: unit nosuch.service not found (searched: " + tmp + ")");
+  }
+}
