@@ -9,6 +9,7 @@ import twin.TwinException;
 import twin.client.Printer;
 import twin.client.SessionDriver;
 import twin.client.StreamPrinter;
+import twin.plan.ClassDataArchive;
 import twin.plan.LaunchPlan;
 import twin.plan.LaunchPlanner;
 import twin.plan.PlanOptions;
@@ -42,6 +43,7 @@ final class Launches {
     PlanOptions options = new PlanOptions(id, home.runtimeJar(), home.clojureJars(),
         world.locations().runtimeDir().resolve(id), Os.uid(), Os.userName(), heap, scope);
     LaunchPlan plan = LaunchPlanner.plan(profile, facts, options);
+    plan = plan.withArchive(ClassDataArchive.decide(plan, world.locations().cacheDir(), facts.user().uid() != Os.uid()));
     return new Prepared(profile, plan, new Redactor(plan.env()));
   }
 

@@ -30,7 +30,8 @@ public record LaunchPlan(
     Path channelSocket,
     List<String> init,
     List<Decision> decisions,
-    List<String> warnings) {
+    List<String> warnings,
+    ClassDataArchive archive) {
 
   public LaunchPlan {
     wrapper = List.copyOf(wrapper);
@@ -41,6 +42,14 @@ public record LaunchPlan(
     init = List.copyOf(init);
     decisions = List.copyOf(decisions);
     warnings = List.copyOf(warnings);
+  }
+
+  /** This plan with a class-data archive decision: its options go before the main class. */
+  public LaunchPlan withArchive(ClassDataArchive decided) {
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.addAll(decided.options());
+    return new LaunchPlan(profileName, profileFile, twinId, wrapper, java, javaVersion, options, classpath, mainClass,
+        mainArgs, env, workdir, user, privateDir, channelSocket, init, decisions, warnings, decided);
   }
 
   /** The java command alone: java, options, classpath, main class and its arguments. */

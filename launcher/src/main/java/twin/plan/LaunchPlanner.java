@@ -39,6 +39,7 @@ public final class LaunchPlanner {
     jvmOptions.add("-XX:ErrorFile=" + privateDir.resolve("hs_err_pid%p.log"));
     jvmOptions.add("-Djava.io.tmpdir=" + privateDir.resolve("tmp"));
     jvmOptions.add("-Dtwin.profile=" + profile.name());
+    jvmOptions.addAll(interactiveDefaults(jvmOptions));
     Map<String, String> env = environment(profile, facts, options, keep, decisions);
     // Command-line options win over JAVA_TOOL_OPTIONS, so the twin's identity goes last.
     List<String> effective = new ArrayList<>();
@@ -58,7 +59,8 @@ public final class LaunchPlanner {
     Path channel = privateDir.resolve("channel.sock");
     return new LaunchPlan(profile.name(), profile.file(), options.twinId(), wrapper, facts.java(),
         facts.javaVersion(), jvmOptions, classpath, RUNTIME_MAIN, List.of(channel.toString()), env,
-        facts.workdir(), user.name(), privateDir, channel, profile.twin().init(), decisions, facts.warnings());
+        facts.workdir(), user.name(), privateDir, channel, profile.twin().init(), decisions, facts.warnings(),
+        ClassDataArchive.skipped("not decided"));
   }
 
   /** Applies the rule table to options from one origin; records every decision. */
@@ -143,6 +145,24 @@ public final class LaunchPlanner {
       quoted.add(o.chars().anyMatch(Character::isWhitespace) ? "\"" + o.replace("\"", "\\\"") + "\"" : o);
     }
     return String.join(" ", quoted);
+  }
+
+  /**
+   * A twin lives minutes, not months: the serial collector and the C1 compiler reach the prompt
+   * sooner and use less memory (see bench/). The service's own GC or compiler choice wins.
+   */
+  static List<String> interactiveDefaults(List<String> options) {
+    List<String> defaults = new ArrayList<>();
+    boolean choosesGc = options.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w*GC"));
+    boolean choosesCompiler = options.stream().anyMatch(o -> o.startsWith("-XX:TieredStopAtLevel")
+        || o.startsWith("-XX:-TieredCompilation") || o.startsWith("-XX:+TieredCompilation"));
+    if (!choosesGc) {
+      defaults.add("-XX:+UseSerialGC");
+    }
+    if (!choosesCompiler) {
+      defaults.add("-XX:TieredStopAtLevel=1");
+    }
+    return defaults;
   }
 
   /** Known APM agents, by jar name, and the property that names the service they report as. */

@@ -21,6 +21,7 @@ public final class PlanRenderer {
     sb.append("workdir:  ").append(plan.workdir()).append('\n');
     sb.append("user:     ").append(plan.user()).append('\n');
     sb.append("private:  ").append(plan.privateDir()).append(" (0700; removed when the twin ends)\n");
+    sb.append("classes:  class-data archive ").append(plan.archive().note()).append('\n');
     sb.append("\nargv:\n");
     for (String arg : plan.argv()) {
       sb.append("  ").append(ShellQuote.quote(maskOption(arg, redactor))).append('\n');

@@ -256,6 +256,7 @@ public final class Supervisor implements AutoCloseable, SessionOpener {
     connection.send(Frame.of(0, FrameType.SHUTDOWN));
     process.stop(5000);
     connection.close();
+    plan.archive().publish();
     if (!keepFiles) {
       deleteTree(plan.privateDir());
     }
