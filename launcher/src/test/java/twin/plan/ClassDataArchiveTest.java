@@ -1,0 +1,104 @@
+package twin.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The class-data archive decision: create, then use; a changed jar, a directory or another user. */
+class ClassDataArchiveTest {
+  @TempDir
+  Path tmp;
+
+  private LaunchPlan plan(List<String> classpath) {
+    return new LaunchPlan("orders", tmp.resolve("orders.yaml"), "orders-abc123", List.of(), Path.of("/usr/bin/java"),
+        "17.0.15", List.of("-Xmx512m", "-Djava.io.tmpdir=" + tmp.resolve("run/orders-abc123/tmp")), classpath,
+        LaunchPlanner.RUNTIME_MAIN, List.of(), Map.of(), tmp, "orders", tmp.resolve("run/orders-abc123"),
+        tmp.resolve("run/orders-abc123/channel.sock"), List.of(), List.of(), List.of(), ClassDataArchive.skipped("-"));
+  }
+
+  private Path jar(String name, String content) throws IOException {
+    Path jar = tmp.resolve(name);
+    Files.writeString(jar, content);
+    return jar;
+  }
+
+  @Test
+  void theFirstTwinCreatesTheArchiveAndTheNextUsesIt() throws IOException {
+    Path a = jar("a.jar", "a");
+    ClassDataArchive first = ClassDataArchive.decide(plan(List.of(a.toString())), tmp.resolve("cache"), false);
+
+    assertThat(first.use()).isNull();
+    assertThat(first.options()).singleElement().asString().startsWith("-XX:ArchiveClassesAtExit=");
+    Files.writeString(first.create(), "archive");
+    first.publish();
+    assertThat(first.target()).exists();
+    assertThat(first.create()).doesNotExist();
+
+    ClassDataArchive second = ClassDataArchive.decide(plan(List.of(a.toString())), tmp.resolve("cache"), false);
+    assertThat(second.use()).isEqualTo(first.target());
+    assertThat(second.options()).contains("-XX:SharedArchiveFile=" + first.target());
+  }
+
+  @Test
+  void aChangedJarGetsANewArchiveAndTheOldOneIsNotUsed() throws IOException {
+    Path a = jar("a.jar", "a");
+    ClassDataArchive first = ClassDataArchive.decide(plan(List.of(a.toString())), tmp.resolve("cache"), false);
+    Files.writeString(first.create(), "archive");
+    first.publish();
+
+    Files.writeString(a, "a, rebuilt");
+    Files.setLastModifiedTime(a, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+    ClassDataArchive after = ClassDataArchive.decide(plan(List.of(a.toString())), tmp.resolve("cache"), false);
+
+    assertThat(after.use()).isNull();
+    assertThat(after.target()).isNotEqualTo(first.target());
+  }
+
+  @Test
+  void wildcardsCountEveryJarInTheDirectory() throws IOException {
+    Files.createDirectories(tmp.resolve("lib"));
+    Files.writeString(tmp.resolve("lib/x.jar"), "x");
+    String wildcard = tmp.resolve("lib") + "/*";
+    ClassDataArchive before = ClassDataArchive.decide(plan(List.of(wildcard)), tmp.resolve("cache"), false);
+    Files.writeString(tmp.resolve("lib/y.jar"), "y");
+    ClassDataArchive after = ClassDataArchive.decide(plan(List.of(wildcard)), tmp.resolve("cache"), false);
+
+    assertThat(after.target()).isNotEqualTo(before.target());
+  }
+
+  @Test
+  void aDirectoryOnTheClasspathOrAnotherUserSkipsQuietly() throws IOException {
+    Path classes = Files.createDirectories(tmp.resolve("classes"));
+    ClassDataArchive dir = ClassDataArchive.decide(plan(List.of(classes.toString())), tmp.resolve("cache"), false);
+    assertThat(dir.options()).isEmpty();
+    assertThat(dir.note()).startsWith("skipped:").contains("directory");
+
+    ClassDataArchive user = ClassDataArchive.decide(plan(List.of(jar("a.jar", "a").toString())), tmp.resolve("cache"), true);
+    assertThat(user.options()).isEmpty();
+    assertThat(user.note()).contains("another user");
+  }
+
+  @Test
+  void aPartialArchiveIsNeverPublished() throws IOException {
+    ClassDataArchive first = ClassDataArchive.decide(plan(List.of(jar("a.jar", "a").toString())), tmp.resolve("cache"), false);
+    Files.createFile(first.create());
+    first.publish();
+
+    assertThat(first.target()).doesNotExist();
+    assertThat(first.create()).doesNotExist();
+  }
+
+  @Test
+  void interactiveDefaultsRespectTheServicesOwnChoices() {
+    assertThat(LaunchPlanner.interactiveDefaults(List.of("-Xmx1g")))
+        .containsExactly("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    assertThat(LaunchPlanner.interactiveDefaults(List.of("-XX:+UseG1GC", "-XX:-TieredCompilation"))).isEmpty();
+  }
+}
