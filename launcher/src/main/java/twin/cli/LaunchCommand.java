@@ -131,7 +131,7 @@ public final class LaunchCommand implements Callable<Integer> {
     }
     String text = forms.isEmpty() ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : String.join("\n", forms);
     return Launches.runOnce(prepared, text, forms.isEmpty() ? "stdin" : "eval", keepFiles,
-        Launches.printer(out, err, prepared.redactor()));
+        Launches.printer(out, err, prepared.redactor()), reason);
   }
 
   private int interactive(Launches.Prepared prepared, Environment world) throws IOException {
@@ -146,9 +146,11 @@ public final class LaunchCommand implements Callable<Integer> {
         console.notice("twin " + plan.twinId() + " of " + plan.profileName() + " (pid " + supervisor.twinPid()
             + ", java " + plan.javaVersion() + ", Clojure " + supervisor.clojureVersion()
             + "): the service's main did not run.");
-        Launches.runInit(supervisor, plan, console);
-        console.notice("Ctrl-C interrupts an evaluation; Ctrl-D ends the twin.");
-        console.run(new SessionDriver(console).open(supervisor, "console"));
+        twin.supervisor.SessionOpener recorded = Launches.recorder(plan, prepared.redactor())
+            .recording(supervisor, twin.audit.ClientInfo.self(reason, "console"));
+        Launches.runInit(recorded, plan, console);
+        console.notice("Ctrl-C interrupts an evaluation; Ctrl-D ends the twin. Sessions are recorded.");
+        console.run(new SessionDriver(console).open(recorded, "console"));
         return ExitCodes.OK;
       } finally {
         supervisor.close();

@@ -18,7 +18,11 @@ import twin.plan.ServiceInspector;
 import twin.profile.Profile;
 import twin.profile.ProfileException;
 import twin.secret.Redactor;
+import twin.supervisor.SessionOpener;
 import twin.supervisor.Supervisor;
+import twin.audit.ClientInfo;
+import twin.audit.Recorder;
+import java.nio.file.Path;
 
 /** What launch, supervise and eval share: planning a twin, running init, running forms. */
 final class Launches {
@@ -47,8 +51,14 @@ final class Launches {
     return new Prepared(profile, plan, new Redactor(plan.env()));
   }
 
+  /** The recorder of a twin's sessions: transcripts under the state dir. */
+  static Recorder recorder(LaunchPlan plan, Redactor redactor) {
+    Path dir = Environment.current().locations().stateDir().resolve("transcripts");
+    return new Recorder(dir, plan.twinId(), plan.profileName(), redactor);
+  }
+
   /** Runs twin.init in a session of its own: failures are shown, and the prompt still comes. */
-  static void runInit(Supervisor supervisor, LaunchPlan plan, Printer printer) {
+  static void runInit(SessionOpener supervisor, LaunchPlan plan, Printer printer) {
     if (plan.init().isEmpty()) {
       return;
     }
@@ -72,14 +82,15 @@ final class Launches {
   }
 
   /** Starts a twin, evaluates {@code text} in it, ends it: exit 1 if a form threw. */
-  static int runOnce(Prepared prepared, String text, String kind, boolean keepFiles, Printer printer) {
+  static int runOnce(Prepared prepared, String text, String kind, boolean keepFiles, Printer printer, String reason) {
     LaunchPlan plan = prepared.plan();
     Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, printer::service);
     Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      runInit(supervisor, plan, printer);
-      return evalIn(supervisor, text, kind, printer);
+      SessionOpener recorded = recorder(plan, prepared.redactor()).recording(supervisor, ClientInfo.self(reason, kind));
+      runInit(recorded, plan, printer);
+      return evalIn(recorded, text, kind, printer);
     } finally {
       supervisor.close();
       removeHook(cleanup);

@@ -76,8 +76,10 @@ public final class SuperviseCommand implements Callable<Integer> {
     AtomicReference<String> why = new AtomicReference<>();
     ControlServer server = null;
     try {
-      Launches.runInit(supervisor, plan, printer);
-      server = ControlServer.bind(supervisor, dir.resolve("twin.sock"), redactor, line -> logLine(log, line));
+      Launches.runInit(Launches.recorder(plan, redactor).recording(supervisor,
+          twin.audit.ClientInfo.self(reason, "init")), plan, printer);
+      server = ControlServer.bind(supervisor, dir.resolve("twin.sock"), redactor, line -> logLine(log, line),
+          Launches.recorder(plan, redactor));
       server.setReason(reason);
       server.onStopRequest(() -> finish(why, end, "stopped on request"));
       supervisor.onTwinExit(() -> finish(why, end, "the twin JVM exited"));

@@ -45,9 +45,12 @@ final class TwinsCommands {
     @Parameters(paramLabel = "TWIN", description = "A twin id, or a profile name with exactly one running twin.")
     String target;
 
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why: recorded in the transcript.")
+    String reason;
+
     @Override
     public Integer call() throws Exception {
-      RemoteTwin twin = locator().require(target);
+      RemoteTwin twin = locator().require(target).withReason(reason);
       Environment world = Environment.current();
       Path history = world.home.resolve(".local/state/twin/repl-history");
       try (Console console = Console.open(twin.entry().profile(), history, Redactor.none())) {
@@ -73,9 +76,12 @@ final class TwinsCommands {
   }
 
   /** Evaluates text in a running twin, or in a fresh one started from a profile. */
-  static int evaluate(String target, String text, String kind, Format format, PrintWriter out, PrintWriter err)
-      throws Exception {
+  static int evaluate(String target, String text, String kind, Format format, PrintWriter out, PrintWriter err,
+      String reason) throws Exception {
     RemoteTwin twin = locator().find(target);
+    if (twin != null) {
+      twin = twin.withReason(reason);
+    }
     Printer printer = format == null ? new StreamPrinter(out, err, Redactor.none())
         : new StructuredPrinter(out, err, format.json(), Redactor.none());
     int code;
@@ -85,7 +91,7 @@ final class TwinsCommands {
       Launches.Prepared prepared = Launches.prepare(Environment.current(), target, null, false, null);
       Printer local = format == null ? new StreamPrinter(out, err, prepared.redactor())
           : new StructuredPrinter(out, err, format.json(), prepared.redactor());
-      code = Launches.runOnce(prepared, text, kind, false, local);
+      code = Launches.runOnce(prepared, text, kind, false, local, reason);
       printer = local;
     }
     if (printer instanceof StructuredPrinter s) {
@@ -110,6 +116,9 @@ final class TwinsCommands {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "FORM")
     List<String> forms = new ArrayList<>();
 
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why: recorded in the transcript.")
+    String reason;
+
     @Option(names = "--edn", description = "One EDN map per form: {:ok true :value \"3\"} or {:ok false :error ...}.")
     boolean edn;
 
@@ -119,7 +128,7 @@ final class TwinsCommands {
     @Override
     public Integer call() throws Exception {
       return evaluate(target, String.join("\n", forms), "eval", Format.of(edn, json), spec.commandLine().getOut(),
-          spec.commandLine().getErr());
+          spec.commandLine().getErr(), reason);
     }
   }
 
@@ -137,6 +146,9 @@ final class TwinsCommands {
     @Parameters(index = "1", paramLabel = "FILE")
     Path file;
 
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why: recorded in the transcript.")
+    String reason;
+
     @Option(names = "--edn", description = "One EDN map per form.")
     boolean edn;
 
@@ -152,7 +164,7 @@ final class TwinsCommands {
       } catch (java.io.IOException e) {
         throw TwinException.usage("cannot read " + file + ": " + Os.reason(e));
       }
-      return evaluate(target, text, "run", format, spec.commandLine().getOut(), spec.commandLine().getErr());
+      return evaluate(target, text, "run", format, spec.commandLine().getOut(), spec.commandLine().getErr(), reason);
     }
   }
 

@@ -26,9 +26,20 @@ import twin.supervisor.TwinSession;
  */
 public final class RemoteTwin implements SessionOpener {
   private final TwinLocator.Entry entry;
+  private final String reason;
 
   RemoteTwin(TwinLocator.Entry entry) {
+    this(entry, null);
+  }
+
+  private RemoteTwin(TwinLocator.Entry entry, String reason) {
     this.entry = entry;
+    this.reason = reason;
+  }
+
+  /** The same twin, with the reason its sessions give for the transcript. */
+  public RemoteTwin withReason(String why) {
+    return new RemoteTwin(entry, why);
   }
 
   public TwinLocator.Entry entry() {
@@ -77,6 +88,10 @@ public final class RemoteTwin implements SessionOpener {
     }
   }
 
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
   @Override
   public TwinSession openSession(String kind, SessionListener listener) {
     SocketChannel channel = connect();
@@ -107,7 +122,9 @@ public final class RemoteTwin implements SessionOpener {
     }, "twin-remote-reader");
     reader.setDaemon(true);
     reader.start();
-    out.send(Frame.of(1, FrameType.OPEN, kind));
+    // Who is asking, for the supervisor's transcript: SUDO_USER and the audit login uid.
+    out.send(Frame.of(1, FrameType.OPEN, kind, reason == null ? "" : reason, nz(System.getenv("SUDO_USER")),
+        nz(twin.audit.ClientInfo.currentLoginUid())));
     return new TwinSession() {
       @Override
       public void send(String text) {

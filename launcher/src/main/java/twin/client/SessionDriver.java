@@ -49,9 +49,22 @@ public final class SessionDriver implements SessionListener {
     }
   }
 
+  /** Ends the session and waits (briefly) until the twin says it has ended, so records are complete. */
   public void close() {
-    if (session != null) {
-      session.close();
+    if (session == null) {
+      return;
+    }
+    session.close();
+    synchronized (lock) {
+      long deadline = System.currentTimeMillis() + 3000;
+      while (!closed && System.currentTimeMillis() < deadline) {
+        try {
+          lock.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 

@@ -49,6 +49,7 @@ public final class ControlServer implements AutoCloseable {
   private final ServerSocketChannel server;
   private final Redactor redactor;
   private final Consumer<String> log;
+  private final twin.audit.Recorder recorder;
   private final Instant started = Instant.now();
   private final AtomicInteger sessions = new AtomicInteger();
   private final Set<FrameWriter> framedClients = ConcurrentHashMap.newKeySet();
@@ -58,7 +59,8 @@ public final class ControlServer implements AutoCloseable {
   private volatile String reason = "";
 
   private ControlServer(Supervisor supervisor, Path socket, ServerSocketChannel server, Redactor redactor,
-      Consumer<String> log) {
+      Consumer<String> log, twin.audit.Recorder recorder) {
+    this.recorder = recorder;
     this.supervisor = supervisor;
     this.socket = socket;
     this.server = server;
@@ -66,9 +68,9 @@ public final class ControlServer implements AutoCloseable {
     this.log = log;
   }
 
-  public static ControlServer bind(Supervisor supervisor, Path socket, Redactor redactor, Consumer<String> log)
-      throws IOException {
-    return new ControlServer(supervisor, socket, UnixSockets.bindPrivate(socket), redactor, log);
+  public static ControlServer bind(Supervisor supervisor, Path socket, Redactor redactor, Consumer<String> log,
+      twin.audit.Recorder recorder) throws IOException {
+    return new ControlServer(supervisor, socket, UnixSockets.bindPrivate(socket), redactor, log, recorder);
   }
 
   /** What a STOP request or `twin stop` does: end the twin. */
@@ -190,7 +192,16 @@ public final class ControlServer implements AutoCloseable {
             if (session == null) {
               log.accept("session opened by " + user + " (" + f.field(0) + ")");
               sessions.incrementAndGet();
-              session = supervisor.openSession(f.field(0), new Forwarder(out, f.session(), redactor));
+              twin.audit.ClientInfo who = new twin.audit.ClientInfo(user, uidOf(channel), blankToNull(f.field(2)),
+                  blankToNull(f.field(3)), blankToNull(f.field(1)), f.field(0));
+              try {
+                session = recorder.recording(supervisor, who).openSession(f.field(0),
+                    new Forwarder(out, f.session(), redactor));
+              } catch (twin.TwinException e) {
+                sessions.decrementAndGet();
+                log.accept("session of " + user + " refused: " + e.getMessage());
+                out.send(Frame.of(f.session(), FrameType.CLOSED, e.getMessage()));
+              }
             }
           }
           case EVAL -> {
@@ -227,7 +238,21 @@ public final class ControlServer implements AutoCloseable {
     OutputStream out = ChannelStreams.output(channel);
     String name = supervisor.plan().profileName();
     java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-    TwinSession session = supervisor.openSession("text", new SessionListener() {
+    twin.audit.ClientInfo who = new twin.audit.ClientInfo(user, uidOf(channel), null, null, null, "text");
+    TwinSession session;
+    try {
+      session = recorder.recording(supervisor, who).openSession("text", textListener(out, channel, name, ended));
+    } catch (twin.TwinException e) {
+      log.accept("text session of " + user + " refused: " + e.getMessage());
+      write(out, "twin: error: " + e.getMessage() + "\n");
+      return;
+    }
+    serveTextInput(raw, user, out, session, ended);
+  }
+
+  private SessionListener textListener(OutputStream out, SocketChannel channel, String name,
+      java.util.concurrent.CountDownLatch ended) {
+    return new SessionListener() {
       @Override public void onOut(String text) { prompted.set(false); write(out, redactor.redact(text)); }
       @Override public void onErr(String text) { prompted.set(false); write(out, redactor.redact(text)); }
       @Override public void onTap(String printed) { write(out, "tap> " + redactor.redact(printed) + "\n"); }
@@ -256,7 +281,11 @@ public final class ControlServer implements AutoCloseable {
           // closing anyway
         }
       }
-    });
+    };
+  }
+
+  private void serveTextInput(InputStream raw, String user, OutputStream out, TwinSession session,
+      java.util.concurrent.CountDownLatch ended) {
     log.accept("text session opened by " + user);
     sessions.incrementAndGet();
     textClients.add(out);
@@ -280,6 +309,32 @@ public final class ControlServer implements AutoCloseable {
       sessions.decrementAndGet();
       lastActivity = System.currentTimeMillis();
       log.accept("text session of " + user + " ended");
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  private static long uidOf(SocketChannel channel) {
+    try {
+      return uidByName(channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user().getName());
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static long uidByName(String name) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+        String[] f = line.split(":");
+        if (f.length > 2 && f[0].equals(name)) {
+          return Long.parseLong(f[2]);
+        }
+      }
+      return name.matches("\\d+") ? Long.parseLong(name) : -1;
+    } catch (IOException | NumberFormatException e) {
+      return -1;
     }
   }
 

@@ -1,0 +1,166 @@
+package twin.audit;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import twin.TwinException;
+import twin.secret.Redactor;
+import twin.supervisor.SessionListener;
+import twin.supervisor.SessionOpener;
+import twin.supervisor.TwinSession;
+
+/**
+ * Puts every session of a twin on the record: wraps a session opener so that what a client sends
+ * is recorded before the twin sees it, and each result is recorded (and forced to disk) before
+ * the client sees it. If the transcript cannot be written, nothing is evaluated.
+ */
+public final class Recorder {
+  private final Path dir;
+  private final String twinId;
+  private final String profile;
+  private final Redactor redactor;
+
+  public Recorder(Path dir, String twinId, String profile, Redactor redactor) {
+    this.dir = dir;
+    this.twinId = twinId;
+    this.profile = profile;
+    this.redactor = redactor;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** An opener whose sessions are recorded as {@code who}'s. */
+  public SessionOpener recording(SessionOpener inner, ClientInfo who) {
+    return (kind, listener) -> {
+      Transcript t = Transcript.open(dir, twinId, kind, redactor);
+      Map<String, Object> start = new LinkedHashMap<>();
+      start.put("twin", twinId);
+      start.put("profile", profile);
+      start.put("user", who.user());
+      start.put("uid", who.uid());
+      start.put("sudo_user", who.sudoUser());
+      start.put("loginuid", who.loginUid());
+      start.put("reason", who.reason());
+      start.put("client", who.client());
+      start.put("kind", kind);
+      t.record("session-start", start);
+      RecordingListener recorded = new RecordingListener(t, listener);
+      TwinSession session = inner.openSession(kind, recorded);
+      return new TwinSession() {
+        @Override
+        public void send(String text) {
+          try {
+            t.record("input", Map.of("text", text));
+          } catch (TwinException e) {
+            // Fail closed: the twin never sees input that is not on the record.
+            recorded.refuse(e.getMessage());
+            return;
+          }
+          session.send(text);
+        }
+
+        @Override
+        public void interrupt() {
+          try {
+            t.record("interrupt", Map.of());
+          } catch (TwinException e) {
+            // an interrupt stops work; it is sent even if it cannot be recorded
+          }
+          session.interrupt();
+        }
+
+        @Override
+        public void close() {
+          session.close();
+        }
+      };
+    };
+  }
+
+  /** Records results before passing them on; counts output so the record says how much there was. */
+  private static final class RecordingListener implements SessionListener {
+    private final Transcript t;
+    private final SessionListener next;
+    private long outChars;
+    private volatile String ns = "user";
+
+    RecordingListener(Transcript t, SessionListener next) {
+      this.t = t;
+      this.next = next;
+    }
+
+    void refuse(String message) {
+      next.onResult(ns, message, true, "", "0");
+      next.onReady(ns);
+    }
+
+    @Override
+    public void onOut(String text) {
+      synchronized (this) {
+        outChars += text.length();
+      }
+      next.onOut(text);
+    }
+
+    @Override
+    public void onErr(String text) {
+      synchronized (this) {
+        outChars += text.length();
+      }
+      next.onErr(text);
+    }
+
+    @Override
+    public void onTap(String printed) {
+      next.onTap(printed);
+    }
+
+    @Override
+    public void onResult(String ns, String printed, boolean failed, String form, String ms) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("form", form);
+      r.put("ok", !failed);
+      r.put(failed ? "error" : "value", printed);
+      r.put("ms", ms.isEmpty() ? 0 : Long.parseLong(ms));
+      synchronized (this) {
+        r.put("output_chars", outChars);
+        outChars = 0;
+      }
+      r.put("ns", ns);
+      try {
+        t.record("result", r);
+      } catch (TwinException e) {
+        next.onResult(ns, e.getMessage(), true, form, ms);
+        return;
+      }
+      next.onResult(ns, printed, failed, form, ms);
+    }
+
+    @Override
+    public void onReady(String ns) {
+      this.ns = ns;
+      next.onReady(ns);
+    }
+
+    @Override
+    public void onNotice(String message) {
+      next.onNotice(message);
+    }
+
+    @Override
+    public void onClosed(String reason) {
+      try {
+        Map<String, Object> end = new LinkedHashMap<>();
+        end.put("reason", reason == null ? "closed" : reason);
+        t.record("session-end", end);
+      } catch (TwinException e) {
+        // the session is over either way
+      } finally {
+        t.close();
+      }
+      next.onClosed(reason);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package twin.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import twin.ExitCodes;
+import twin.audit.TranscriptReader;
+import twin.audit.TranscriptVerifier;
+
+/** {@code twin audit}: read and check the transcripts supervisors write. */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+    description = "Transcripts: every session of every twin, written by the supervisor as JSON Lines with a "
+        + "hash chain, under $TWIN_STATE_DIR/transcripts (root: /var/log/twin/transcripts).",
+    subcommands = {AuditCommand.Verify.class, AuditCommand.Show.class})
+public final class AuditCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static Path transcriptDir() {
+    return Environment.current().locations().stateDir().resolve("transcripts");
+  }
+
+  /** {@code twin audit verify FILE...}. */
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Check transcripts' hash chains: an edited, removed or reordered record, or a truncated tail, "
+          + "is reported with the first bad record. Exit 1 if any transcript is not intact.",
+      footer = {"", "Example:", "  twin audit verify /var/log/twin/transcripts/*.jsonl"})
+  static final class Verify implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*")
+    List<Path> files;
+
+    @Override
+    public Integer call() {
+      int bad = 0;
+      for (Path f : files) {
+        String problem = TranscriptVerifier.problem(f);
+        if (problem == null) {
+          spec.commandLine().getOut().println(f + ": ok");
+        } else {
+          bad++;
+          spec.commandLine().getErr().println(f + ": " + problem);
+        }
+      }
+      return bad == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+  }
+
+  /** {@code twin audit show}. */
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "Print sessions readably: who, when, why, and each form with its outcome.",
+      footer = {"", "Examples:", "  twin audit show --since 2h", "  twin audit show --twin demo-3f9a1c --user alice"})
+  static final class Show implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--twin", paramLabel = "ID", description = "Only this twin's sessions.")
+    String twin;
+
+    @Option(names = "--user", paramLabel = "USER", description = "Only sessions of this user (or SUDO_USER).")
+    String user;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Only sessions since TIME: an ISO instant or a duration ago (2h, 30m).")
+    String since;
+
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Transcripts to show (default: all under the state dir).")
+    List<Path> files = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException {
+      PrintWriter out = spec.commandLine().getOut();
+      Instant from = since == null ? Instant.EPOCH : parseSince(since);
+      List<Path> targets = new ArrayList<>(files);
+      if (targets.isEmpty()) {
+        Path dir = transcriptDir();
+        if (Files.isDirectory(dir)) {
+          try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.toString().endsWith(".jsonl")).sorted().forEach(targets::add);
+          }
+        }
+      }
+      for (Path f : targets) {
+        List<Map<String, String>> records = TranscriptReader.read(f);
+        if (records.isEmpty()) {
+          continue;
+        }
+        Map<String, String> start = records.get(0);
+        if (twin != null && !twin.equals(start.get("twin"))) {
+          continue;
+        }
+        if (user != null && !user.equals(start.get("user")) && !user.equals(start.get("sudo_user"))) {
+          continue;
+        }
+        if (Instant.parse(start.get("time")).isBefore(from)) {
+          continue;
+        }
+        out.println(TranscriptReader.describe(records));
+      }
+      return ExitCodes.OK;
+    }
+
+    private static Instant parseSince(String text) {
+      try {
+        return Instant.parse(text);
+      } catch (RuntimeException notInstant) {
+        Duration ago = Durations.parse("--since", text);
+        return Instant.now().minus(ago);
+      }
+    }
+  }
+
+}
