@@ -193,6 +193,7 @@ public final class LaunchCommand implements Callable<Integer> {
         supervisor.destroyForcibly();
         List<String> lines = Files.readAllLines(log);
         String tail = String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        Supervisor.deleteTree(dir);
         throw new TwinException(ExitCodes.FAILED, "the detached twin did not start", "its supervisor log ("
             + log + "):\n  " + tail, null);
       }

@@ -70,7 +70,15 @@ public final class SuperviseCommand implements Callable<Integer> {
     logLine(log, "supervisor of " + id + " starting (profile " + plan.profileFile() + ")");
 
     Supervisor supervisor = Supervisor.start(plan, Os.uid(), false, line -> logLine(log, "service: " + redactor.redact(line)));
-    Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
+    AtomicReference<ControlServer> bound = new AtomicReference<>();
+    // SIGTERM or SIGHUP: the same end as any other, run by the JVM's shutdown instead of finally.
+    Thread cleanup = new Thread(() -> {
+      if (bound.get() != null) {
+        bound.get().close();
+      }
+      supervisor.close();
+      Supervisor.deleteTree(dir);
+    }, "twin-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     CountDownLatch end = new CountDownLatch(1);
     AtomicReference<String> why = new AtomicReference<>();
@@ -80,6 +88,7 @@ public final class SuperviseCommand implements Callable<Integer> {
           twin.audit.ClientInfo.self(reason, "init")), plan, printer);
       server = ControlServer.bind(supervisor, dir.resolve("twin.sock"), redactor, line -> logLine(log, line),
           Launches.recorder(plan, redactor));
+      bound.set(server);
       server.setReason(reason);
       server.onStopRequest(() -> finish(why, end, "stopped on request"));
       supervisor.onTwinExit(() -> finish(why, end, "the twin JVM exited"));

@@ -126,6 +126,8 @@ public final class TwinLocator {
         }
       }
       Files.deleteIfExists(entry.dir());
+      // The twin's own private directory, which a killed supervisor could not remove.
+      twin.supervisor.Supervisor.deleteTree(entry.dir().getParent().getParent().resolve(entry.id()));
       System.err.println("twin: removed the stale socket of twin " + entry.id() + " (its supervisor is gone)");
     } catch (IOException e) {
       System.err.println("twin: warning: cannot remove the stale twin " + entry.dir() + ": " + Os.reason(e));

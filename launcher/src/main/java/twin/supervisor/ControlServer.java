@@ -178,7 +178,10 @@ public final class ControlServer implements AutoCloseable {
     TwinSession session = null;
     try {
       for (Frame f = FrameIO.read(in); f != null; f = FrameIO.read(in)) {
-        lastActivity = System.currentTimeMillis();
+        if (f.type() != FrameType.STATUS) {
+          // Looking at a twin (twin ps) is not using it.
+          lastActivity = System.currentTimeMillis();
+        }
         switch (f.type()) {
           case STATUS -> out.send(new Frame(0, FrameType.STATUS, status()));
           case STOP -> {
@@ -253,22 +256,16 @@ public final class ControlServer implements AutoCloseable {
   private SessionListener textListener(OutputStream out, SocketChannel channel, String name,
       java.util.concurrent.CountDownLatch ended) {
     return new SessionListener() {
-      @Override public void onOut(String text) { prompted.set(false); write(out, redactor.redact(text)); }
-      @Override public void onErr(String text) { prompted.set(false); write(out, redactor.redact(text)); }
+      @Override public void onOut(String text) { write(out, redactor.redact(text)); }
+      @Override public void onErr(String text) { write(out, redactor.redact(text)); }
       @Override public void onTap(String printed) { write(out, "tap> " + redactor.redact(printed) + "\n"); }
       @Override public void onResult(String ns, String printed, boolean failed, String form, String ms) {
-        prompted.set(false);
         String text = redactor.redact(printed);
-        write(out, text.endsWith("\n") ? text : text + "\n");
+        write(out, (text.endsWith("\n") ? text : text + "\n") + "twin:" + name + " " + ns + "=> ");
       }
-      /** A prompt only when something came since the last one: partial input makes no new prompt. */
-      private final java.util.concurrent.atomic.AtomicBoolean prompted = new java.util.concurrent.atomic.AtomicBoolean();
-
-      @Override public void onReady(String ns) {
-        if (!prompted.getAndSet(true)) {
-          write(out, "twin:" + name + " " + ns + "=> ");
-        }
-      }
+      // Like clojure.main's REPL: a prompt when the session opens and after every result, whether
+      // the client types slowly or pipes everything at once.
+      @Override public void onReady(String ns) { }
       @Override public void onNotice(String message) { write(out, "twin: " + redactor.redact(message) + "\n"); }
       @Override public void onClosed(String why) {
         if (why != null) {
@@ -286,6 +283,7 @@ public final class ControlServer implements AutoCloseable {
 
   private void serveTextInput(InputStream raw, String user, OutputStream out, TwinSession session,
       java.util.concurrent.CountDownLatch ended) {
+    write(out, "twin:" + supervisor.plan().profileName() + " user=> ");
     log.accept("text session opened by " + user);
     sessions.incrementAndGet();
     textClients.add(out);

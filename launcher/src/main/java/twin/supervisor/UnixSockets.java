@@ -18,12 +18,20 @@ final class UnixSockets {
    * socket is never reachable with wider permissions, even for a moment.
    */
   static ServerSocketChannel bindPrivate(Path socket) throws IOException {
-    Path temp = socket.resolveSibling(socket.getFileName() + ".tmp");
-    Files.deleteIfExists(temp);
-    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(temp));
-    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-    Files.move(temp, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return server;
+    // bind() creates the file under the umask, which Java cannot set: bind inside a fresh 0700
+    // directory, so the socket is unreachable until it is 0600 and renamed into place.
+    Path staging = Files.createTempDirectory(socket.getParent(), ".bind-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path temp = staging.resolve(socket.getFileName());
+    try {
+      ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      server.bind(UnixDomainSocketAddress.of(temp));
+      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+      Files.move(temp, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return server;
+    } finally {
+      Files.deleteIfExists(temp);
+      Files.deleteIfExists(staging);
+    }
   }
 }
