@@ -65,7 +65,12 @@ public final class SuperviseCommand implements Callable<Integer> {
     Launches.Prepared prepared = Launches.prepare(world, profile, heap, scope, id);
     LaunchPlan plan = prepared.plan();
     Redactor redactor = prepared.redactor();
-    Path dir = TwinLocator.twinsDir(world.locations().runtimeDir()).resolve(id);
+    Path runtime = world.locations().runtimeDir();
+    Path dir = TwinLocator.twinsDir(runtime).resolve(id);
+    // twin launch --detach made these already; under systemd (twin@.service) nobody has.
+    twin.Locations.ensurePrivateDir(runtime, "rwx------");
+    twin.Locations.ensurePrivateDir(TwinLocator.twinsDir(runtime), "rwx------");
+    twin.Locations.ensurePrivateDir(dir, "rwx------");
     Printer printer = Launches.printer(log, log, redactor);
     logLine(log, "supervisor of " + id + " starting (profile " + plan.profileFile() + ")");
 
