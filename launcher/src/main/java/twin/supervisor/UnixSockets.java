@@ -20,8 +20,9 @@ final class UnixSockets {
   static ServerSocketChannel bindPrivate(Path socket) throws IOException {
     // bind() creates the file under the umask, which Java cannot set: bind inside a fresh 0700
     // directory, so the socket is unreachable until it is 0600 and renamed into place.
-    Path staging = Files.createTempDirectory(socket.getParent(), ".bind-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    // A short name: socket paths are limited to 107 bytes.
+    Path staging = socket.resolveSibling(".b" + Integer.toHexString(new java.security.SecureRandom().nextInt(0xffff)));
+    Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path temp = staging.resolve(socket.getFileName());
     try {
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
