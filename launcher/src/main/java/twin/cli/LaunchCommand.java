@@ -117,6 +117,7 @@ public final class LaunchCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     plan.warnings().forEach(w -> err.println("twin: warning: " + prepared.redactor().redact(w)));
+    reason = Reasons.require(reason, prepared.profile().twin().requireReason(), plan.profileName());
     if (explain) {
       err.print(PlanRenderer.explain(plan, prepared.redactor()));
     }

@@ -95,6 +95,7 @@ public final class SuperviseCommand implements Callable<Integer> {
           Launches.recorder(plan, redactor));
       bound.set(server);
       server.setReason(reason);
+      server.setRequireReason(prepared.profile().twin().requireReason());
       server.onStopRequest(() -> finish(why, end, "stopped on request"));
       supervisor.onTwinExit(() -> finish(why, end, "the twin JVM exited"));
       ControlServer served = server;

@@ -50,7 +50,8 @@ final class TwinsCommands {
 
     @Override
     public Integer call() throws Exception {
-      RemoteTwin twin = locator().require(target).withReason(reason);
+      RemoteTwin found = locator().require(target);
+      RemoteTwin twin = found.withReason(requiredReason(found, reason));
       Environment world = Environment.current();
       Path history = world.home.resolve(".local/state/twin/repl-history");
       try (Console console = Console.open(twin.entry().profile(), history, Redactor.none())) {
@@ -63,6 +64,12 @@ final class TwinsCommands {
       }
       return ExitCodes.OK;
     }
+  }
+
+  /** The reason, asked for or refused when the twin's profile requires one. */
+  static String requiredReason(RemoteTwin twin, String reason) {
+    boolean required = "true".equals(twin.status().get("require-reason"));
+    return Reasons.require(reason, required, twin.entry().profile());
   }
 
   /** Output formats for eval and run; null means as a REPL prints. */
@@ -80,7 +87,7 @@ final class TwinsCommands {
       String reason) throws Exception {
     RemoteTwin twin = locator().find(target);
     if (twin != null) {
-      twin = twin.withReason(reason);
+      twin = twin.withReason(requiredReason(twin, reason));
     }
     Printer printer = format == null ? new StreamPrinter(out, err, Redactor.none())
         : new StructuredPrinter(out, err, format.json(), Redactor.none());
@@ -89,6 +96,7 @@ final class TwinsCommands {
       code = Launches.evalIn(twin, text, kind, printer);
     } else {
       Launches.Prepared prepared = Launches.prepare(Environment.current(), target, null, false, null);
+      reason = Reasons.require(reason, prepared.profile().twin().requireReason(), prepared.plan().profileName());
       Printer local = format == null ? new StreamPrinter(out, err, prepared.redactor())
           : new StructuredPrinter(out, err, format.json(), prepared.redactor());
       code = Launches.runOnce(prepared, text, kind, false, local, reason);

@@ -50,8 +50,8 @@ public final class ProfileLoader {
       "jar", "main", "args", "jvm-options", "env", "env-files", "twin");
   static final List<String> TOP_NOT_YET = List.of("source", "databases", "datasource");
   static final List<String> TWIN_KEYS = List.of("init", "heap", "keep-options", "env",
-      "unset-env", "idle-timeout", "max-lifetime");
-  static final List<String> TWIN_NOT_YET = List.of("require-reason", "allowed-users", "extra-classpath");
+      "unset-env", "idle-timeout", "max-lifetime", "require-reason");
+  static final List<String> TWIN_NOT_YET = List.of("allowed-users", "extra-classpath");
   static final Pattern DURATION = Pattern.compile("[1-9][0-9]*[smhd]");
 
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
@@ -340,6 +340,7 @@ public final class ProfileLoader {
       List<String> unset = List.of();
       String idle = null;
       String lifetime = null;
+      boolean requireReason = false;
       for (Map.Entry<String, NodeTuple> e : keys(map, "twin", TWIN_KEYS, TWIN_NOT_YET)
           .entrySet()) {
         Node k = e.getValue().getKeyNode();
@@ -353,6 +354,13 @@ public final class ProfileLoader {
             }
           }
           case "keep-options" -> keep = stringList("twin.keep-options", v, true);
+          case "require-reason" -> {
+            if (!(v instanceof ScalarNode b) || !List.of("true", "false").contains(b.getValue())) {
+              throw error(v, "'twin.require-reason' must be true or false");
+            }
+            mark("twin.require-reason", v);
+            requireReason = b.getValue().equals("true");
+          }
           case "idle-timeout", "max-lifetime" -> {
             String d = string("twin." + e.getKey(), k, v);
             if (!DURATION.matcher(d).matches()) {
@@ -376,7 +384,7 @@ public final class ProfileLoader {
           default -> throw new IllegalStateException("unhandled key " + e.getKey());
         }
       }
-      return new TwinSettings(init, heap, keep, env, unset, idle, lifetime);
+      return new TwinSettings(init, heap, keep, env, unset, idle, lifetime, requireReason);
     }
 
     /** The mapping's keys in document order, each known, supported and unique. */

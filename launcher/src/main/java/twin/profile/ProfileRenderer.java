@@ -44,6 +44,9 @@ public final class ProfileRenderer {
       list(out, in, "unset-env", t.unsetEnv(), UnaryOperator.identity());
       scalar(out, in, "idle-timeout", t.idleTimeout());
       scalar(out, in, "max-lifetime", t.maxLifetime());
+      if (t.requireReason()) {
+        out.append(in).append("require-reason: true\n");
+      }
     }
     return out.toString();
   }

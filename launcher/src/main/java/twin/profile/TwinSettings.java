@@ -15,6 +15,7 @@ import java.util.Map;
  * @param unsetEnv variables removed from the twin's environment
  * @param idleTimeout a detached twin's idle timeout ({@code 30m}); null means the default
  * @param maxLifetime a detached twin's maximum lifetime ({@code 8h}); null means the default
+ * @param requireReason whether every session must give a reason (for the transcript)
  */
 public record TwinSettings(
     List<String> init,
@@ -23,9 +24,10 @@ public record TwinSettings(
     Map<String, String> env,
     List<String> unsetEnv,
     String idleTimeout,
-    String maxLifetime) {
+    String maxLifetime,
+    boolean requireReason) {
 
-  private static final TwinSettings EMPTY = new TwinSettings(null, null, null, null, null);
+  private static final TwinSettings EMPTY = new TwinSettings(null, null, null, null, null, null, null, false);
 
   /** Copies the collections; null collections become empty. */
   public TwinSettings {
@@ -38,7 +40,7 @@ public record TwinSettings(
   /** Settings without lifetimes (the defaults apply). */
   public TwinSettings(List<String> init, String heap, List<String> keepOptions, Map<String, String> env,
       List<String> unsetEnv) {
-    this(init, heap, keepOptions, env, unsetEnv, null, null);
+    this(init, heap, keepOptions, env, unsetEnv, null, null, false);
   }
 
   /** No twin settings: every default applies. */
@@ -49,6 +51,7 @@ public record TwinSettings(
   /** True when every setting is at its default. */
   public boolean isEmpty() {
     return init.isEmpty() && heap == null && keepOptions.isEmpty() && env.isEmpty()
-        && unsetEnv.isEmpty() && idleTimeout == null && maxLifetime == null;
+        && unsetEnv.isEmpty() && idleTimeout == null && maxLifetime == null
+        && !requireReason;
   }
 }

@@ -57,6 +57,7 @@ public final class ControlServer implements AutoCloseable {
   private volatile long lastActivity = System.currentTimeMillis();
   private volatile Runnable stopRequest = () -> { };
   private volatile String reason = "";
+  private volatile boolean requireReason;
 
   private ControlServer(Supervisor supervisor, Path socket, ServerSocketChannel server, Redactor redactor,
       Consumer<String> log, twin.audit.Recorder recorder) {
@@ -76,6 +77,11 @@ public final class ControlServer implements AutoCloseable {
   /** What a STOP request or `twin stop` does: end the twin. */
   public void onStopRequest(Runnable action) {
     this.stopRequest = action;
+  }
+
+  /** twin.require-reason: sessions that give no reason are refused. */
+  public void setRequireReason(boolean required) {
+    this.requireReason = required;
   }
 
   public void setReason(String reason) {
@@ -192,7 +198,11 @@ public final class ControlServer implements AutoCloseable {
             return;
           }
           case OPEN -> {
-            if (session == null) {
+            if (session == null && requireReason && f.field(1).isBlank()) {
+              log.accept("session of " + user + " refused: no reason given");
+              out.send(Frame.of(f.session(), FrameType.CLOSED,
+                  "this twin's profile requires a reason (twin.require-reason): use --reason TEXT"));
+            } else if (session == null) {
               log.accept("session opened by " + user + " (" + f.field(0) + ")");
               sessions.incrementAndGet();
               twin.audit.ClientInfo who = new twin.audit.ClientInfo(user, uidOf(channel), blankToNull(f.field(2)),
@@ -241,6 +251,11 @@ public final class ControlServer implements AutoCloseable {
     OutputStream out = ChannelStreams.output(channel);
     String name = supervisor.plan().profileName();
     java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    if (requireReason) {
+      log.accept("text session of " + user + " refused: plain clients give no reason");
+      write(out, "twin: error: this twin's profile requires a reason; use twin attach --reason TEXT\n");
+      return;
+    }
     twin.audit.ClientInfo who = new twin.audit.ClientInfo(user, uidOf(channel), null, null, null, "text");
     TwinSession session;
     try {
@@ -359,6 +374,7 @@ public final class ControlServer implements AutoCloseable {
     add(fields, "idle-seconds", Long.toString(idleMillis() / 1000));
     add(fields, "sessions", Integer.toString(sessions.get()));
     add(fields, "reason", reason);
+    add(fields, "require-reason", Boolean.toString(requireReason));
     add(fields, "socket", socket.toString());
     return fields;
   }

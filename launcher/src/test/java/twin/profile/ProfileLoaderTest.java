@@ -221,7 +221,7 @@ class ProfileLoaderTest {
         .isEqualTo("profiles/x.yaml:1:1: error: 'source' is not supported yet");
     assertThat(message(HEAD + "datasource: {}\n"))
         .isEqualTo("profiles/x.yaml:3:1: error: 'datasource' is not supported yet");
-    for (String key : List.of("require-reason", "allowed-users", "extra-classpath")) {
+    for (String key : List.of("allowed-users", "extra-classpath")) {
       assertThat(message(HEAD + "twin:\n  " + key + ": x\n"))
           .isEqualTo("profiles/x.yaml:4:3: error: 'twin." + key + "' is not supported yet");
     }
@@ -232,6 +232,11 @@ class ProfileLoaderTest {
     Profile p = new ProfileLoader().parse(HEAD + "twin:\n  idle-timeout: 10m\n  max-lifetime: 2h\n", Path.of("profiles/x.yaml"));
     assertThat(p.twin().idleTimeout()).isEqualTo("10m");
     assertThat(p.twin().maxLifetime()).isEqualTo("2h");
+    assertThat(p.twin().requireReason()).isFalse();
+    assertThat(new ProfileLoader().parse(HEAD + "twin:\n  require-reason: true\n", Path.of("profiles/x.yaml"))
+        .twin().requireReason()).isTrue();
+    assertThat(message(HEAD + "twin:\n  require-reason: maybe\n"))
+        .isEqualTo("profiles/x.yaml:4:19: error: 'twin.require-reason' must be true or false");
     assertThat(message(HEAD + "twin:\n  idle-timeout: soon\n"))
         .isEqualTo("profiles/x.yaml:4:17: error: 'twin.idle-timeout' must be a duration such as 90s, 30m, 8h or 2d");
   }
