@@ -79,6 +79,17 @@ public final class Recorder {
     };
   }
 
+  /**
+   * Sends the chain head to syslog or the journal, where there is one: a copy outside the file,
+   * so even removing a transcript's last records shows.
+   */
+  static void announce(Transcript t) {
+    if (java.nio.file.Files.exists(Path.of("/dev/log")) && java.nio.file.Files.isExecutable(Path.of("/usr/bin/logger"))) {
+      twin.supervisor.TwinProcess.runQuietly(java.util.List.of("/usr/bin/logger", "-t", "twin", "-p", "authpriv.info",
+          "transcript " + t.file() + " ends with record hash " + t.head()));
+    }
+  }
+
   /** Records results before passing them on; counts output so the record says how much there was. */
   private static final class RecordingListener implements SessionListener {
     private final Transcript t;
@@ -159,6 +170,7 @@ public final class Recorder {
         // the session is over either way
       } finally {
         t.close();
+        announce(t);
       }
       next.onClosed(reason);
     }

@@ -157,6 +157,15 @@ public final class TwinProcess {
     }
   }
 
+  /** Runs a short helper command (e.g. logger), ignoring its output and any failure. */
+  public static void runQuietly(List<String> command) {
+    try {
+      new ProcessExecutor().command(command).timeout(5, TimeUnit.SECONDS).execute();
+    } catch (Exception ignored) {
+      // best effort by design: the caller's own record is what counts
+    }
+  }
+
   /** What {@code java -version} prints, for binaries without a release file. */
   public static String javaVersionOutput(Path java) {
     try {
