@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The little JSON transcripts need: flat objects of strings, numbers and booleans, one per line. */
-final class Json {
+public final class Json {
   private Json() {}
 
   static String object(Map<String, Object> fields) {
@@ -26,7 +26,7 @@ final class Json {
     return sb.append('}').toString();
   }
 
-  static String string(String s) {
+  public static String string(String s) {
     StringBuilder sb = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
       switch (c) {

@@ -122,7 +122,7 @@ class DetachedSessionsIT {
     assertThat(runBad.stderr()).as(runBad.describe()).contains("bad file");
 
     // Two concurrent sessions: attach at a terminal moves to another ns, eval still sees user.
-    DetachedSupport.Tmux tmux = new DetachedSupport.Tmux(temp, twin.environment());
+    Tmux tmux = new Tmux(temp, twin.environment());
     try {
       tmux.requireInstalled();
       tmux.newSession(Fixtures.repo(),
