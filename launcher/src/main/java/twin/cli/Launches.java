@@ -48,7 +48,7 @@ final class Launches {
         world.locations().runtimeDir().resolve(id), Os.uid(), Os.userName(), heap, scope);
     LaunchPlan plan = LaunchPlanner.plan(profile, facts, options);
     plan = plan.withArchive(ClassDataArchive.decide(plan, world.locations().cacheDir(), facts.user().uid() != Os.uid()));
-    return new Prepared(profile, plan, new Redactor(plan.env()));
+    return new Prepared(profile, plan, new Redactor(plan.env(), profile.twin().secretNames()));
   }
 
   /** The recorder of a twin's sessions: transcripts under the state dir. */

@@ -87,7 +87,7 @@ public final class ProfilesCommand implements Runnable {
       Profile p = Environment.current().loadProfile(name);
       PrintWriter out = spec.commandLine().getOut();
       out.println("# " + p.file());
-      String text = new ProfileRenderer().render(p, new Redactor(p.env()));
+      String text = new ProfileRenderer().render(p, new Redactor(p.env(), p.twin().secretNames()));
       out.print(text.endsWith("\n") ? text : text + "\n");
       return ExitCodes.OK;
     }

@@ -18,8 +18,13 @@ import java.nio.file.attribute.BasicFileAttributes;
  * Archives live in the cache dir under a key of the java and of every jar's size and mtime, so a
  * changed jar means a new key and the stale archive is simply never used.
  *
+ * <p>An archive is never dumped by a twin that ran user code or saw the service's environment:
+ * a dump keeps the symbols of everything loaded, so a secret typed into a form would land in the
+ * cache. A separate training run, with an empty environment, loads what every twin loads and
+ * nothing else.
+ *
  * @param use the archive to map, or null
- * @param create where this twin dumps a new archive at its exit (renamed to {@code target} once
+ * @param create where the training run dumps a new archive (renamed to {@code target} once
  *     complete), or null
  * @param target the archive's final path, or null when skipped
  * @param note what was decided and why, for --dry-run
@@ -36,10 +41,25 @@ public record ClassDataArchive(Path use, Path create, Path target, String note) 
     if (use != null) {
       return List.of("-XX:SharedArchiveFile=" + use, "-Xshare:auto");
     }
-    if (create != null) {
-      return List.of("-XX:ArchiveClassesAtExit=" + create);
-    }
     return List.of();
+  }
+
+  /**
+   * The training run that makes the archive: the twin's java, its -XX options (they shape the
+   * archive; -D options may hold secrets and stay out), the classpath, and the runtime's archive
+   * mode; it renames the dump into place only when the JVM succeeded.
+   */
+  public List<String> trainingCommand(LaunchPlan plan) {
+    List<String> java = new ArrayList<>();
+    java.add(plan.java().toString());
+    plan.jvmOptions().stream().filter(o -> o.startsWith("-XX:") && !o.contains(plan.privateDir().toString()))
+        .forEach(java::add);
+    java.addAll(List.of("-XX:ArchiveClassesAtExit=" + create, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+        "-cp", String.join(":", plan.classpath()), LaunchPlanner.RUNTIME_MAIN, "--archive"));
+    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+        "\"$@\" && chmod 600 \"$0.part\" && mv -f \"$0.part\" \"$0\"; rm -f \"$0.part\"", target.toString()));
+    command.addAll(java);
+    return command;
   }
 
   /**
@@ -83,31 +103,18 @@ public record ClassDataArchive(Path use, Path create, Path target, String note) 
     }
     try {
       Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     } catch (IOException e) {
       return skipped("cannot create " + dir);
     }
     if (!Files.isWritable(dir)) {
       return skipped(dir + " is not writable");
     }
-    Path temp = dir.resolve(target.getFileName() + "." + plan.twinId() + ".tmp");
-    return new ClassDataArchive(null, temp, target, "creating " + target + " when this twin ends");
-  }
-
-  /** Moves a completely written archive into place; a partial one is removed. */
-  public void publish() {
-    if (create == null) {
-      return;
+    Path temp = Path.of(target + ".part");
+    if (Files.exists(temp)) {
+      return skipped("another twin is making " + target + " right now");
     }
-    try {
-      if (Files.isRegularFile(create) && Files.size(create) > 0) {
-        Files.move(create, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      } else {
-        Files.deleteIfExists(create);
-      }
-    } catch (IOException e) {
-      // A missing archive only costs speed.
-    }
+    return new ClassDataArchive(null, temp, target, "making " + target + " in the background, for the next twin");
   }
 
   private static List<Path> jars(List<String> classpath) throws IOException {

@@ -50,7 +50,7 @@ public final class ProfileLoader {
       "jar", "main", "args", "jvm-options", "env", "env-files", "twin");
   static final List<String> TOP_NOT_YET = List.of("source", "databases", "datasource");
   static final List<String> TWIN_KEYS = List.of("init", "heap", "keep-options", "env",
-      "unset-env", "idle-timeout", "max-lifetime", "require-reason");
+      "unset-env", "idle-timeout", "max-lifetime", "require-reason", "secret-names");
   static final List<String> TWIN_NOT_YET = List.of("allowed-users", "extra-classpath");
   static final Pattern DURATION = Pattern.compile("[1-9][0-9]*[smhd]");
 
@@ -341,6 +341,7 @@ public final class ProfileLoader {
       String idle = null;
       String lifetime = null;
       boolean requireReason = false;
+      List<String> secretNames = List.of();
       for (Map.Entry<String, NodeTuple> e : keys(map, "twin", TWIN_KEYS, TWIN_NOT_YET)
           .entrySet()) {
         Node k = e.getValue().getKeyNode();
@@ -354,6 +355,7 @@ public final class ProfileLoader {
             }
           }
           case "keep-options" -> keep = stringList("twin.keep-options", v, true);
+          case "secret-names" -> secretNames = stringList("twin.secret-names", v, true);
           case "require-reason" -> {
             if (!(v instanceof ScalarNode b) || !List.of("true", "false").contains(b.getValue())) {
               throw error(v, "'twin.require-reason' must be true or false");
@@ -384,7 +386,7 @@ public final class ProfileLoader {
           default -> throw new IllegalStateException("unhandled key " + e.getKey());
         }
       }
-      return new TwinSettings(init, heap, keep, env, unset, idle, lifetime, requireReason);
+      return new TwinSettings(init, heap, keep, env, unset, idle, lifetime, requireReason, secretNames);
     }
 
     /** The mapping's keys in document order, each known, supported and unique. */

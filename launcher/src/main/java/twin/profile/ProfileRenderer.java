@@ -44,6 +44,7 @@ public final class ProfileRenderer {
       list(out, in, "unset-env", t.unsetEnv(), UnaryOperator.identity());
       scalar(out, in, "idle-timeout", t.idleTimeout());
       scalar(out, in, "max-lifetime", t.maxLifetime());
+      list(out, in, "secret-names", t.secretNames(), UnaryOperator.identity());
       if (t.requireReason()) {
         out.append(in).append("require-reason: true\n");
       }

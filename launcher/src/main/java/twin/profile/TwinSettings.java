@@ -16,6 +16,7 @@ import java.util.Map;
  * @param idleTimeout a detached twin's idle timeout ({@code 30m}); null means the default
  * @param maxLifetime a detached twin's maximum lifetime ({@code 8h}); null means the default
  * @param requireReason whether every session must give a reason (for the transcript)
+ * @param secretNames more words that mark a variable as a secret (besides PASSWORD, TOKEN, KEY, ...)
  */
 public record TwinSettings(
     List<String> init,
@@ -25,9 +26,10 @@ public record TwinSettings(
     List<String> unsetEnv,
     String idleTimeout,
     String maxLifetime,
-    boolean requireReason) {
+    boolean requireReason,
+    List<String> secretNames) {
 
-  private static final TwinSettings EMPTY = new TwinSettings(null, null, null, null, null, null, null, false);
+  private static final TwinSettings EMPTY = new TwinSettings(null, null, null, null, null, null, null, false, null);
 
   /** Copies the collections; null collections become empty. */
   public TwinSettings {
@@ -35,12 +37,13 @@ public record TwinSettings(
     keepOptions = keepOptions == null ? List.of() : List.copyOf(keepOptions);
     env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
     unsetEnv = unsetEnv == null ? List.of() : List.copyOf(unsetEnv);
+    secretNames = secretNames == null ? List.of() : List.copyOf(secretNames);
   }
 
   /** Settings without lifetimes (the defaults apply). */
   public TwinSettings(List<String> init, String heap, List<String> keepOptions, Map<String, String> env,
       List<String> unsetEnv) {
-    this(init, heap, keepOptions, env, unsetEnv, null, null, false);
+    this(init, heap, keepOptions, env, unsetEnv, null, null, false, null);
   }
 
   /** No twin settings: every default applies. */
@@ -52,6 +55,6 @@ public record TwinSettings(
   public boolean isEmpty() {
     return init.isEmpty() && heap == null && keepOptions.isEmpty() && env.isEmpty()
         && unsetEnv.isEmpty() && idleTimeout == null && maxLifetime == null
-        && !requireReason;
+        && !requireReason && secretNames.isEmpty();
   }
 }

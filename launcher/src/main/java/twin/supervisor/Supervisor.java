@@ -92,6 +92,9 @@ public final class Supervisor implements AutoCloseable, SessionOpener {
       connection.startReader(() -> endReason(started));
       String version = awaitBoot(connection, process);
       output.release();
+      if (plan.archive().create() != null) {
+        TwinProcess.spawnQuietly(plan.archive().trainingCommand(plan));
+      }
       return new Supervisor(plan, process, connection, keepFiles, version);
     } catch (IOException | java.security.GeneralSecurityException e) {
       cleanupAfterFailure(process, privateDir, keepFiles);
@@ -256,7 +259,6 @@ public final class Supervisor implements AutoCloseable, SessionOpener {
     connection.send(Frame.of(0, FrameType.SHUTDOWN));
     process.stop(5000);
     connection.close();
-    plan.archive().publish();
     if (!keepFiles) {
       deleteTree(plan.privateDir());
     }

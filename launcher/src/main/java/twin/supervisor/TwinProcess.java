@@ -157,6 +157,29 @@ public final class TwinProcess {
     }
   }
 
+  /**
+   * Starts a background helper (a class-data archive's training run) in its own session, with an
+   * empty environment but PATH, and forgets it: it finishes on its own even after twin exits.
+   */
+  public static void spawnQuietly(List<String> command) {
+    List<String> argv = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      argv.add("/usr/bin/setsid");
+    }
+    argv.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(argv)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().clear();
+    builder.environment().put("PATH", "/usr/bin:/bin");
+    try {
+      builder.start();
+    } catch (IOException e) {
+      // no archive this time: only speed is lost
+    }
+  }
+
   /** Runs a short helper command (e.g. logger), ignoring its output and any failure. */
   public static void runQuietly(List<String> command) {
     try {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,18 +31,22 @@ class ClassDataArchiveTest {
   }
 
   @Test
-  void theFirstTwinCreatesTheArchiveAndTheNextUsesIt() throws IOException {
+  void theFirstTwinStartsATrainingRunAndTheNextUsesTheArchive() throws IOException {
     Path a = jar("a.jar", "a");
-    ClassDataArchive first = ClassDataArchive.decide(plan(List.of(a.toString())), tmp.resolve("cache"), false);
+    LaunchPlan plan = plan(List.of(a.toString()));
+    ClassDataArchive first = ClassDataArchive.decide(plan, tmp.resolve("cache"), false);
 
     assertThat(first.use()).isNull();
-    assertThat(first.options()).singleElement().asString().startsWith("-XX:ArchiveClassesAtExit=");
-    Files.writeString(first.create(), "archive");
-    first.publish();
-    assertThat(first.target()).exists();
-    assertThat(first.create()).doesNotExist();
+    assertThat(first.options()).as("the twin itself never dumps: it may hold secrets").isEmpty();
+    assertThat(first.create()).isEqualTo(Path.of(first.target() + ".part"));
+    List<String> training = first.trainingCommand(plan);
+    assertThat(training).contains("-XX:ArchiveClassesAtExit=" + first.create(), "--archive")
+        .noneMatch(o -> o.startsWith("-D"));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first.target().getParent())))
+        .isEqualTo("rwx------");
 
-    ClassDataArchive second = ClassDataArchive.decide(plan(List.of(a.toString())), tmp.resolve("cache"), false);
+    Files.writeString(first.target(), "archive");
+    ClassDataArchive second = ClassDataArchive.decide(plan, tmp.resolve("cache"), false);
     assertThat(second.use()).isEqualTo(first.target());
     assertThat(second.options()).contains("-XX:SharedArchiveFile=" + first.target());
   }
@@ -50,8 +55,7 @@ class ClassDataArchiveTest {
   void aChangedJarGetsANewArchiveAndTheOldOneIsNotUsed() throws IOException {
     Path a = jar("a.jar", "a");
     ClassDataArchive first = ClassDataArchive.decide(plan(List.of(a.toString())), tmp.resolve("cache"), false);
-    Files.writeString(first.create(), "archive");
-    first.publish();
+    Files.writeString(first.target(), "archive");
 
     Files.writeString(a, "a, rebuilt");
     Files.setLastModifiedTime(a, FileTime.fromMillis(System.currentTimeMillis() + 5000));
@@ -86,13 +90,15 @@ class ClassDataArchiveTest {
   }
 
   @Test
-  void aPartialArchiveIsNeverPublished() throws IOException {
-    ClassDataArchive first = ClassDataArchive.decide(plan(List.of(jar("a.jar", "a").toString())), tmp.resolve("cache"), false);
+  void anArchiveBeingMadeIsLeftAlone() throws IOException {
+    LaunchPlan plan = plan(List.of(jar("a.jar", "a").toString()));
+    ClassDataArchive first = ClassDataArchive.decide(plan, tmp.resolve("cache"), false);
     Files.createFile(first.create());
-    first.publish();
 
-    assertThat(first.target()).doesNotExist();
-    assertThat(first.create()).doesNotExist();
+    ClassDataArchive second = ClassDataArchive.decide(plan, tmp.resolve("cache"), false);
+    assertThat(second.options()).isEmpty();
+    assertThat(second.create()).isNull();
+    assertThat(second.note()).contains("right now");
   }
 
   @Test

@@ -28,6 +28,14 @@ public final class TwinMain {
   private TwinMain() {}
 
   public static void main(String[] args) {
+    if (args.length == 1 && args[0].equals("--archive")) {
+      // A training run for a class-data archive: load what every twin loads, run no user code, exit.
+      String problem = ClojureCheck.problem();
+      if (problem == null) {
+        new Sessions(null);
+      }
+      System.exit(problem == null ? 0 : 1);
+    }
     if (args.length != 1) {
       LOG.println("twin-runtime: usage: twin.runtime.TwinMain CHANNEL-SOCKET (started by twin, not by hand)");
       System.exit(2);

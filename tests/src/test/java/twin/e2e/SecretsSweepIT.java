@@ -1,0 +1,98 @@
+package twin.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seeds secrets in the environment (by name, by a profile-added name, and in a URL), types them
+ * into forms, returns them as values and throws them in errors, in the foreground and in a
+ * detached twin; then reads every output and every file the run left (transcripts, logs,
+ * private dirs) and finds none of them.
+ */
+@Timeout(150)
+class SecretsSweepIT {
+  private static final String TOKEN = "demo-token-not-a-real-secret-7f3a";
+  private static final String LICENCE = "lic-9f8e7d6c5b4a";
+  private static final String URL_PASSWORD = "url-pw-4b3c2a1d";
+  private static final List<String> SECRETS = List.of(TOKEN, LICENCE, URL_PASSWORD);
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void noSecretValueShowsAnywhere() throws Exception {
+    Path profile = Fixtures.demoProfile(tmp.resolve("profiles"), Host.freePort(), Host.freePort(), tmp.resolve("d.db"),
+        "  secret-names: [LICENCE]\n");
+    String yaml = Files.readString(profile).replace("env:\n", "env:\n  ORDERS_LICENCE: " + Fixtures.q(LICENCE)
+        + "\n  DB_URL: " + Fixtures.q("postgres://app:" + URL_PASSWORD + "@db.internal/app") + "\n");
+    Files.writeString(profile, yaml);
+    String[] forms = {
+        "-e", "(str \"" + TOKEN + "\")",
+        "-e", "(System/getenv \"ORDERS_LICENCE\")",
+        "-e", "(System/getenv \"DB_URL\")",
+        "-e", "(println (System/getenv \"DEMO_API_TOKEN\"))",
+        "-e", "(.println System/err (System/getenv \"ORDERS_LICENCE\"))",
+        "-e", "(throw (ex-info (str \"bad \" (System/getenv \"DB_URL\")) {}))"};
+    List<String> outputs = new ArrayList<>();
+    try (TwinCli twin = new TwinCli(tmp)) {
+      TwinCli.Result dry = twin.run("launch", profile.toString(), "--dry-run");
+      assertThat(dry.exitCode()).as(dry.toString()).isZero();
+      outputs.add(dry.toString());
+      outputs.add(twin.run("profiles", "show", profile.toString()).toString());
+      TwinCli.Result fg = twin.run(concat(new String[] {"launch", profile.toString(), "--keep-files"}, forms));
+      assertThat(fg.exitCode()).as(fg.toString()).isEqualTo(1);
+      assertThat(fg.stdout()).contains("***");
+      outputs.add(fg.toString());
+
+      TwinCli.Result detached = twin.run("launch", profile.toString(), "--detach");
+      assertThat(detached.exitCode()).as(detached.toString()).isZero();
+      String id = detached.stdout().strip();
+      List<String> evalArgs = new ArrayList<>(List.of("eval", id));
+      for (int i = 1; i < forms.length; i += 2) {
+        evalArgs.add(forms[i]);
+      }
+      outputs.add(twin.run(evalArgs.toArray(String[]::new)).toString());
+      outputs.add(twin.run("eval", "--json", id, "(System/getenv \"DB_URL\")").toString());
+      outputs.add(twin.run("audit", "show").toString());
+      twin.run("stop", id);
+    }
+    for (String out : outputs) {
+      for (String secret : SECRETS) {
+        assertThat(out).as("command output").doesNotContain(secret);
+      }
+    }
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(tmp)) {
+      files = walk.filter(Files::isRegularFile).filter(p -> !p.startsWith(tmp.resolve("profiles"))).toList();
+    }
+    assertThat(files).as("files the run left").anyMatch(p -> p.toString().endsWith(".jsonl"));
+    for (Path f : files) {
+      String text;
+      try {
+        text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+      } catch (java.nio.file.NoSuchFileException goneMeanwhile) {
+        continue; // a background archive's temporary file, renamed while we walked
+      }
+      for (String secret : SECRETS) {
+        assertThat(text).as(f.toString()).doesNotContain(secret);
+      }
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = new String[a.length + b.length];
+    System.arraycopy(a, 0, all, 0, a.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+}
