@@ -1,0 +1,98 @@
+package twin.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Class-data archives, for correctness only (speed is bench/'s job): the second launch maps the
+ * archive the first one caused; a changed jar is never mapped with the old archive; a classpath
+ * with a directory still launches.
+ */
+@Timeout(180)
+class ClassDataArchiveIT {
+  @TempDir
+  Path tmp;
+
+  private static String classesLine(TwinCli.Result dryRun) {
+    return dryRun.stdout().lines().filter(l -> l.startsWith("classes:")).findFirst().orElse("(no classes line)");
+  }
+
+  private static List<Path> archives(Path cache) throws Exception {
+    Path dir = cache.resolve("cds");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("app-") && p.toString().endsWith(".jsa")).toList();
+    }
+  }
+
+  @Test
+  void theArchiveIsMadeOnceUsedNextAndRebuiltWhenAJarChanges() throws Exception {
+    Path app = Files.createDirectories(tmp.resolve("app"));
+    Path jar = app.resolve("demo-service.jar");
+    Files.copy(Fixtures.demoJar(), jar);
+    Files.createDirectories(app.resolve("lib"));
+    Files.copy(Fixtures.demoDir().resolve("target/lib/sqlite-jdbc.jar"), app.resolve("lib/sqlite-jdbc.jar"));
+    Path profile = Fixtures.writeProfile(tmp.resolve("profiles"), "app", String.join("\n",
+        "name: app", "workdir: " + Fixtures.q(app), "jar: demo-service.jar",
+        "env: {DEMO_API_TOKEN: \"x-not-secret\"}", ""));
+    try (TwinCli twin = new TwinCli(tmp)) {
+      Path cache = tmp.resolve("cache");
+      assertThat(classesLine(twin.run("launch", profile.toString(), "--dry-run"))).contains("making");
+      TwinCli.Result first = twin.run("launch", profile.toString(), "-e", "(+ 1 2)");
+      assertThat(first.stdout()).contains("3");
+      Host.await(Duration.ofSeconds(60), "the archive", () -> {
+        try {
+          return archives(cache).size() == 1;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      TwinCli.Result dry = twin.run("launch", profile.toString(), "--dry-run");
+      assertThat(classesLine(dry)).contains("using");
+      assertThat(dry.stdout()).contains("-XX:SharedArchiveFile=");
+      TwinCli.Result second = twin.run("launch", profile.toString(), "-e", "(+ 2 3)");
+      assertThat(second.exitCode()).as(second.toString()).isZero();
+      assertThat(second.stdout()).contains("5");
+
+      // A rebuilt jar: the old archive must not be mapped, and a new one is made.
+      Files.copy(Fixtures.demoJar(), jar, StandardCopyOption.REPLACE_EXISTING);
+      Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+      TwinCli.Result changed = twin.run("launch", profile.toString(), "--dry-run");
+      assertThat(classesLine(changed)).contains("making");
+      assertThat(changed.stdout()).doesNotContain("-XX:SharedArchiveFile=");
+      TwinCli.Result third = twin.run("launch", profile.toString(), "-e", "(+ 3 4)");
+      assertThat(third.stdout()).contains("7");
+      Host.await(Duration.ofSeconds(60), "a second archive", () -> {
+        try {
+          return archives(cache).size() == 2;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+    }
+  }
+
+  @Test
+  void aClasspathWithADirectoryStillLaunches() {
+    Path profile = Fixtures.writeProfile(tmp.resolve("profiles"), "clj", String.join("\n",
+        "name: clj", "classpath: [" + Fixtures.q(Fixtures.fixtureSrc()) + ", "
+            + Fixtures.q(Fixtures.twinHome().resolve("clojure") + "/*") + "]", ""));
+    try (TwinCli twin = new TwinCli(tmp)) {
+      assertThat(classesLine(twin.run("launch", profile.toString(), "--dry-run"))).contains("skipped").contains("directory");
+      TwinCli.Result r = twin.run("launch", profile.toString(), "-e", "(+ 1 2)");
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(r.stdout()).contains("3");
+    }
+  }
+}
