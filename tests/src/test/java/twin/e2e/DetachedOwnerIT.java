@@ -49,10 +49,10 @@ class DetachedOwnerIT {
 
     base = Files.createTempDirectory(Path.of("/tmp"), "twin-detached-owner-");
     Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-    copyTree(Fixtures.twinHome(), base.resolve("home"));
-    copyTree(Fixtures.repo().resolve("bin"), base.resolve("bin"));
+    Fixtures.copyWorldReadable(Fixtures.twinHome(), base.resolve("home"));
+    Fixtures.copyWorldReadable(Fixtures.repo().resolve("bin"), base.resolve("bin"));
     Files.setPosixFilePermissions(base.resolve("bin/twin"), PosixFilePermissions.fromString("rwxr-xr-x"));
-    copyTree(Fixtures.demoDir().resolve("target/lib"), base.resolve("app/lib"));
+    Fixtures.copyWorldReadable(Fixtures.demoDir().resolve("target/lib"), base.resolve("app/lib"));
     Files.copy(Fixtures.demoJar(), base.resolve("app/demo-service.jar"));
     Files.setPosixFilePermissions(base.resolve("app/demo-service.jar"), PosixFilePermissions.fromString("rw-r--r--"));
     Fixtures.writeProfile(base.resolve("profiles"), "owned", String.join("\n",
@@ -154,21 +154,5 @@ class DetachedOwnerIT {
 
   private static long ownerOf(Path path) throws IOException {
     return ((Number) Files.getAttribute(path, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)).longValue();
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) paths::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-          Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
-        } else {
-          Files.createDirectories(target.getParent());
-          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-          Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
-        }
-      }
-    }
   }
 }

@@ -140,4 +140,21 @@ final class Fixtures {
     assertThat(cp).as("-cp in argv:%n%s", plan).isNotNegative().isLessThan(argv.size() - 1);
     return List.of(unquote(argv.get(cp + 1)).split(":"));
   }
+
+  /** Copies a tree with modes another user can read (dirs 0755, files 0644): for user-switch tests. */
+  static void copyWorldReadable(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+          Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+      }
+    }
+  }
 }

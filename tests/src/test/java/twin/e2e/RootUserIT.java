@@ -37,8 +37,8 @@ class RootUserIT {
     // Everything the twin user reads must be reachable by it: a 0755 tree outside the 0700 temp dirs.
     base = Files.createTempDirectory(Path.of("/tmp"), "twin-root-it-");
     Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-    copyTree(Fixtures.twinHome(), base.resolve("home"));
-    copyTree(Fixtures.demoDir().resolve("target/lib"), base.resolve("app/lib"));
+    Fixtures.copyWorldReadable(Fixtures.twinHome(), base.resolve("home"));
+    Fixtures.copyWorldReadable(Fixtures.demoDir().resolve("target/lib"), base.resolve("app/lib"));
     Files.copy(Fixtures.demoJar(), base.resolve("app/demo-service.jar"));
     twin = new TwinCli(Files.createDirectories(base.resolve("cli")))
         .env("TWIN_HOME", base.resolve("home").toString())
@@ -88,21 +88,4 @@ class RootUserIT {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
     return out;
   }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) paths::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-          Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
-        } else {
-          Files.createDirectories(target.getParent());
-          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-          Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
-        }
-      }
-    }
-  }
-
 }
