@@ -147,9 +147,11 @@ class DetachedSessionsIT {
       assertThat(ps.exitCode()).as(ps.describe()).isZero();
       assertThat(ps.stdout()).as("ps --json while attached: %s", ps.describe()).contains("\"sessions\":\"1\"");
 
-      tmux.type("(str *ns*)");
+      // `other` is a bare namespace made by in-ns: clojure.core is not referred there.
+      tmux.type("(clojure.core/str clojure.core/*ns*)");
       tmux.keys("Enter");
-      Host.await(STEP, "\"other\" in the attach session", () -> tmux.screen().contains("\"other\""), tmux::screen);
+      Host.await(STEP, "\"other\" and the next prompt in the attach session",
+          () -> tmux.screen().matches("(?s).*\\n\"other\"\\s*\\ntwin:demo other=> .*"), tmux::screen);
 
       tmux.keys("C-d");
       Host.await(STEP, "ATTACH-EXIT=", () -> tmux.screen().contains("ATTACH-EXIT="), tmux::screen);
