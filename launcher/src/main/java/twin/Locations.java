@@ -55,8 +55,16 @@ public record Locations(Path runtimeDir, Path stateDir, Path cacheDir) {
       if (owner != Os.uid()) {
         throw TwinException.notPermitted(dir + " is owned by uid " + owner + ", not by you; refusing to use it");
       }
-      // Set the mode explicitly: createDirectory's attribute is narrowed by the umask.
-      Files.setPosixFilePermissions(dir, perms);
+      // Set the mode explicitly: createDirectory's attribute is narrowed by the umask. A group
+      // read/search bit on an existing directory is the mask of the POSIX ACL a shared twin
+      // (twin.allowed-users) put there: chmod would reset that mask and lock those users out.
+      Set<PosixFilePermission> now = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+      Set<PosixFilePermission> wider = new java.util.HashSet<>(now);
+      wider.removeAll(perms);
+      wider.removeAll(Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_EXECUTE));
+      if (!wider.isEmpty() || !now.containsAll(perms)) {
+        Files.setPosixFilePermissions(dir, perms);
+      }
       return dir;
     } catch (IOException e) {
       throw new TwinException(ExitCodes.NOT_PERMITTED, "cannot create " + dir + ": " + Os.reason(e), e);

@@ -20,6 +20,7 @@ import twin.client.TwinLocator;
 import twin.plan.LaunchPlan;
 import twin.secret.Redactor;
 import twin.supervisor.ControlServer;
+import twin.supervisor.SharedAccess;
 import twin.supervisor.Supervisor;
 
 /**
@@ -67,6 +68,12 @@ public final class SuperviseCommand implements Callable<Integer> {
     Redactor redactor = prepared.redactor();
     Path runtime = world.locations().runtimeDir();
     Path dir = TwinLocator.twinsDir(runtime).resolve(id);
+    twin.profile.TwinSettings settings = prepared.profile().twin();
+    // Unknown users or groups, or no setfacl: refused before any JVM starts.
+    SharedAccess access = SharedAccess.resolve(settings.allowedUsers(), settings.allowedGroups());
+    if (!access.isEmpty()) {
+      SharedAccess.tool("setfacl");
+    }
     // twin launch --detach made these already; under systemd (twin@.service) nobody has.
     twin.Locations.ensurePrivateDir(runtime, "rwx------");
     twin.Locations.ensurePrivateDir(TwinLocator.twinsDir(runtime), "rwx------");
@@ -94,6 +101,11 @@ public final class SuperviseCommand implements Callable<Integer> {
       server = ControlServer.bind(supervisor, dir.resolve("twin.sock"), redactor, line -> logLine(log, line),
           Launches.recorder(plan, redactor));
       bound.set(server);
+      server.setSharedAccess(access);
+      access.grant(runtime, TwinLocator.twinsDir(runtime), dir, dir.resolve("twin.sock"));
+      if (!access.isEmpty()) {
+        logLine(log, "shared with " + access + " (POSIX ACL entries on the socket and its directories)");
+      }
       server.setReason(reason);
       server.setRequireReason(prepared.profile().twin().requireReason());
       server.onStopRequest(() -> finish(why, end, "stopped on request"));

@@ -26,10 +26,21 @@ import twin.TwinException;
  * removed.
  */
 public final class TwinLocator {
-  private final Path twinsDir;
+  /** Root's runtime dir, where twins shared with other users (twin.allowed-users) usually live. */
+  static final Path SHARED_RUNTIME_DIR = Path.of("/run/twin");
 
+  private final Path twinsDir;
+  private final List<Path> sharedDirs;
+
+  /** Looks in the runtime dir, and for a user other than root also in root's, for shared twins. */
   public TwinLocator(Path runtimeDir) {
+    this(runtimeDir, Os.uid() != 0 && !runtimeDir.equals(SHARED_RUNTIME_DIR)
+        ? List.of(twinsDir(SHARED_RUNTIME_DIR)) : List.of());
+  }
+
+  TwinLocator(Path runtimeDir, List<Path> sharedTwinsDirs) {
     this.twinsDir = twinsDir(runtimeDir);
+    this.sharedDirs = List.copyOf(sharedTwinsDirs);
   }
 
   public static Path twinsDir(Path runtimeDir) {
@@ -44,30 +55,57 @@ public final class TwinLocator {
     }
   }
 
-  /** Every twin directory that holds a socket, sorted by id; stale ones included. */
+  /**
+   * Every twin directory that holds a socket, sorted by id; stale ones included. Root's shared
+   * twins come after the user's own and only where the user may look.
+   */
   public List<Entry> list() {
     List<Entry> entries = new ArrayList<>();
-    if (!Files.isDirectory(twinsDir, LinkOption.NOFOLLOW_LINKS)) {
-      return entries;
-    }
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(twinsDir)) {
-      for (Path dir : dirs) {
-        Path socket = dir.resolve("twin.sock");
-        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-          entries.add(new Entry(dir.getFileName().toString(), dir, socket));
-        }
+    if (Files.isDirectory(twinsDir, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        addEntries(twinsDir, entries);
+      } catch (IOException e) {
+        throw new TwinException(ExitCodes.NOT_PERMITTED, "cannot list " + twinsDir + ": " + Os.reason(e));
       }
-    } catch (IOException e) {
-      throw new TwinException(ExitCodes.NOT_PERMITTED, "cannot list " + twinsDir + ": " + Os.reason(e));
     }
     entries.sort((a, b) -> a.id().compareTo(b.id()));
+    List<Entry> shared = new ArrayList<>();
+    for (Path dir : sharedDirs) {
+      try {
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+          addEntries(dir, shared);
+        }
+      } catch (IOException e) {
+        // not shared with this user: nothing to see there
+      }
+    }
+    shared.sort((a, b) -> a.id().compareTo(b.id()));
+    entries.addAll(shared);
     return entries;
+  }
+
+  private static void addEntries(Path dir, List<Entry> entries) throws IOException {
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dir)) {
+      for (Path d : dirs) {
+        Path socket = d.resolve("twin.sock");
+        try {
+          if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            entries.add(new Entry(d.getFileName().toString(), d, socket));
+          }
+        } catch (SecurityException e) {
+          // unreadable: not ours to see
+        }
+      }
+    }
   }
 
   /** The running twins, with stale sockets cleaned up on the way. */
   public List<RemoteTwin> running() {
     List<RemoteTwin> twins = new ArrayList<>();
     for (Entry e : list()) {
+      if (!e.dir().startsWith(twinsDir) && !isAccessible(e)) {
+        continue;
+      }
       if (isLive(e)) {
         twins.add(new RemoteTwin(e));
       }
@@ -110,10 +148,27 @@ public final class TwinLocator {
       probe.connect(UnixDomainSocketAddress.of(entry.socket()));
       return true;
     } catch (ConnectException refused) {
-      removeStale(entry);
+      if (ownedByMe(entry)) {
+        removeStale(entry);
+      }
       return false;
     } catch (IOException e) {
       throw new TwinException(ExitCodes.NOT_PERMITTED, "cannot connect to " + entry.socket() + ": " + Os.reason(e));
+    }
+  }
+
+  /** A shared twin this user may not connect to is not listed at all. */
+  private static boolean isAccessible(Entry entry) {
+    return Files.isReadable(entry.socket()) && Files.isWritable(entry.socket());
+  }
+
+  /** Only the owner (or root) cleans up a stale twin; others just do not list it. */
+  private static boolean ownedByMe(Entry entry) {
+    long me = Os.uid();
+    try {
+      return me == 0 || ((Number) Files.getAttribute(entry.dir(), "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue() == me;
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -134,14 +189,28 @@ public final class TwinLocator {
     }
   }
 
-  /** Refuses a socket that someone else could have planted or could listen on. */
+  /**
+   * Refuses a socket that someone else could have planted or could listen on: the directory must
+   * be a real directory of ours or root's that nobody else can write (a group read/search bit is
+   * the mask of a shared twin's ACL), and the socket a real socket of the same owner, closed to
+   * others. Links are never followed.
+   */
   static void vet(Entry entry) {
     long me = Os.uid();
-    check(entry.dir(), me, true);
-    check(entry.socket(), me, false);
+    long dirOwner = check(entry.dir(), true);
+    if (dirOwner != me && dirOwner != 0 && me != 0) {
+      throw TwinException.notPermitted(entry.dir() + " is owned by uid " + dirOwner
+          + ", not by you or root; refusing to connect");
+    }
+    long socketOwner = check(entry.socket(), false);
+    if (socketOwner != dirOwner) {
+      throw TwinException.notPermitted(entry.socket() + " is owned by uid " + socketOwner + ", not by uid " + dirOwner
+          + " who owns its directory; refusing to connect");
+    }
   }
 
-  private static void check(Path path, long me, boolean directory) {
+  /** Checks type and mode without following links; returns the owner's uid. */
+  private static long check(Path path, boolean directory) {
     try {
       PosixFileAttributes attrs = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       long owner = ((Number) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
@@ -149,16 +218,14 @@ public final class TwinLocator {
         throw TwinException.notPermitted(path + " is not a " + (directory ? "directory" : "socket")
             + " (or is a link); refusing to use it");
       }
-      if (owner != me && me != 0) {
-        throw TwinException.notPermitted(path + " is owned by uid " + owner + ", not by you; refusing to connect");
-      }
       Set<PosixFilePermission> perms = attrs.permissions();
-      for (PosixFilePermission p : perms) {
-        if (p.name().startsWith("GROUP") || p.name().startsWith("OTHERS")) {
-          throw TwinException.notPermitted(path + " is open to other users (" + java.nio.file.attribute.PosixFilePermissions.toString(perms)
-              + "); refusing to use it");
-        }
+      boolean open = perms.stream().anyMatch(p -> p.name().startsWith("OTHERS"))
+          || (directory && perms.contains(PosixFilePermission.GROUP_WRITE));
+      if (open) {
+        throw TwinException.notPermitted(path + " is open to other users ("
+            + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "); refusing to use it");
       }
+      return owner;
     } catch (IOException e) {
       throw new TwinException(ExitCodes.NOT_PERMITTED, "cannot check " + path + ": " + Os.reason(e));
     }

@@ -50,12 +50,15 @@ public final class ProfileLoader {
       "jar", "main", "args", "jvm-options", "env", "env-files", "twin");
   static final List<String> TOP_NOT_YET = List.of("source", "databases", "datasource");
   static final List<String> TWIN_KEYS = List.of("init", "heap", "keep-options", "env",
-      "unset-env", "idle-timeout", "max-lifetime", "require-reason", "secret-names");
-  static final List<String> TWIN_NOT_YET = List.of("allowed-users", "extra-classpath");
+      "unset-env", "idle-timeout", "max-lifetime", "require-reason", "secret-names", "allowed-users",
+      "allowed-groups");
+  static final List<String> TWIN_NOT_YET = List.of("extra-classpath");
   static final Pattern DURATION = Pattern.compile("[1-9][0-9]*[smhd]");
 
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
   static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** A user or group name as useradd(8) accepts it. */
+  static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z_][a-z0-9_.-]*\\$?");
   static final Pattern HEAP = Pattern.compile("[0-9]+[kKmMgG]?");
   // YAML 1.1 reads these as the same integer whatever tool loads them, so they are safe as text.
   static final Pattern LOOSE_BOOLEAN =
@@ -342,6 +345,8 @@ public final class ProfileLoader {
       String lifetime = null;
       boolean requireReason = false;
       List<String> secretNames = List.of();
+      List<String> allowedUsers = List.of();
+      List<String> allowedGroups = List.of();
       for (Map.Entry<String, NodeTuple> e : keys(map, "twin", TWIN_KEYS, TWIN_NOT_YET)
           .entrySet()) {
         Node k = e.getValue().getKeyNode();
@@ -356,6 +361,20 @@ public final class ProfileLoader {
           }
           case "keep-options" -> keep = stringList("twin.keep-options", v, true);
           case "secret-names" -> secretNames = stringList("twin.secret-names", v, true);
+          case "allowed-users", "allowed-groups" -> {
+            List<String> names = stringList("twin." + e.getKey(), v, true);
+            for (int i = 0; i < names.size(); i++) {
+              if (!ACCOUNT_NAME.matcher(names.get(i)).matches()) {
+                throw error(nodeAt(v, i), "'" + names.get(i) + "' is not a "
+                    + (e.getKey().equals("allowed-users") ? "user" : "group") + " name");
+              }
+            }
+            if (e.getKey().equals("allowed-users")) {
+              allowedUsers = names;
+            } else {
+              allowedGroups = names;
+            }
+          }
           case "require-reason" -> {
             if (!(v instanceof ScalarNode b) || !List.of("true", "false").contains(b.getValue())) {
               throw error(v, "'twin.require-reason' must be true or false");
@@ -386,7 +405,8 @@ public final class ProfileLoader {
           default -> throw new IllegalStateException("unhandled key " + e.getKey());
         }
       }
-      return new TwinSettings(init, heap, keep, env, unset, idle, lifetime, requireReason, secretNames);
+      return new TwinSettings(init, heap, keep, env, unset, idle, lifetime, requireReason, secretNames,
+          allowedUsers, allowedGroups);
     }
 
     /** The mapping's keys in document order, each known, supported and unique. */

@@ -48,6 +48,8 @@ public final class ProfileRenderer {
       if (t.requireReason()) {
         out.append(in).append("require-reason: true\n");
       }
+      list(out, in, "allowed-users", t.allowedUsers(), UnaryOperator.identity());
+      list(out, in, "allowed-groups", t.allowedGroups(), UnaryOperator.identity());
     }
     return out.toString();
   }

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param maxLifetime a detached twin's maximum lifetime ({@code 8h}); null means the default
  * @param requireReason whether every session must give a reason (for the transcript)
  * @param secretNames more words that mark a variable as a secret (besides PASSWORD, TOKEN, KEY, ...)
+ * @param allowedUsers users who may use a detached twin besides its owner and root
+ * @param allowedGroups groups whose members may use a detached twin besides its owner and root
  */
 public record TwinSettings(
     List<String> init,
@@ -27,9 +29,12 @@ public record TwinSettings(
     String idleTimeout,
     String maxLifetime,
     boolean requireReason,
-    List<String> secretNames) {
+    List<String> secretNames,
+    List<String> allowedUsers,
+    List<String> allowedGroups) {
 
-  private static final TwinSettings EMPTY = new TwinSettings(null, null, null, null, null, null, null, false, null);
+  private static final TwinSettings EMPTY =
+      new TwinSettings(null, null, null, null, null, null, null, false, null, null, null);
 
   /** Copies the collections; null collections become empty. */
   public TwinSettings {
@@ -38,12 +43,14 @@ public record TwinSettings(
     env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
     unsetEnv = unsetEnv == null ? List.of() : List.copyOf(unsetEnv);
     secretNames = secretNames == null ? List.of() : List.copyOf(secretNames);
+    allowedUsers = allowedUsers == null ? List.of() : List.copyOf(allowedUsers);
+    allowedGroups = allowedGroups == null ? List.of() : List.copyOf(allowedGroups);
   }
 
   /** Settings without lifetimes (the defaults apply). */
   public TwinSettings(List<String> init, String heap, List<String> keepOptions, Map<String, String> env,
       List<String> unsetEnv) {
-    this(init, heap, keepOptions, env, unsetEnv, null, null, false, null);
+    this(init, heap, keepOptions, env, unsetEnv, null, null, false, null, null, null);
   }
 
   /** No twin settings: every default applies. */
@@ -51,10 +58,15 @@ public record TwinSettings(
     return EMPTY;
   }
 
+  /** True when users or groups other than the owner and root may use a detached twin. */
+  public boolean sharesAccess() {
+    return !allowedUsers.isEmpty() || !allowedGroups.isEmpty();
+  }
+
   /** True when every setting is at its default. */
   public boolean isEmpty() {
     return init.isEmpty() && heap == null && keepOptions.isEmpty() && env.isEmpty()
         && unsetEnv.isEmpty() && idleTimeout == null && maxLifetime == null
-        && !requireReason && secretNames.isEmpty();
+        && !requireReason && secretNames.isEmpty() && allowedUsers.isEmpty() && allowedGroups.isEmpty();
   }
 }

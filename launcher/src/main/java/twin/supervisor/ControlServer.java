@@ -38,7 +38,8 @@ import twin.secret.Redactor;
 /**
  * A detached twin's front door: a unix socket (0600, in a 0700 directory) on which the supervisor
  * serves twin's own clients (framed, like the private channel) and plain clients such as socat or
- * nc (text, like Clojure's socket REPL). Every connection's peer uid is checked first.
+ * nc (text, like Clojure's socket REPL). Every connection's peer uid is checked first: the owner,
+ * root, and the profile's allowed users and groups get in.
  */
 public final class ControlServer implements AutoCloseable {
   /** How long a new connection may take to say it speaks frames before it is served as text. */
@@ -58,6 +59,7 @@ public final class ControlServer implements AutoCloseable {
   private volatile Runnable stopRequest = () -> { };
   private volatile String reason = "";
   private volatile boolean requireReason;
+  private volatile SharedAccess shared = SharedAccess.nobody();
 
   private ControlServer(Supervisor supervisor, Path socket, ServerSocketChannel server, Redactor redactor,
       Consumer<String> log, twin.audit.Recorder recorder) {
@@ -82,6 +84,11 @@ public final class ControlServer implements AutoCloseable {
   /** twin.require-reason: sessions that give no reason are refused. */
   public void setRequireReason(boolean required) {
     this.requireReason = required;
+  }
+
+  /** twin.allowed-users and twin.allowed-groups: who may connect besides the owner and root. */
+  public void setSharedAccess(SharedAccess access) {
+    this.shared = access;
   }
 
   public void setReason(String reason) {
@@ -125,7 +132,7 @@ public final class ControlServer implements AutoCloseable {
   private void handle(SocketChannel channel) {
     try (channel) {
       UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-      if (!allowed(peer.user())) {
+      if (!allowed(peer)) {
         log.accept("refused a connection from user " + peer.user().getName());
         ChannelStreams.output(channel).write(("twin: access denied: user " + peer.user().getName()
             + " may not use this twin\n").getBytes(StandardCharsets.UTF_8));
@@ -146,10 +153,10 @@ public final class ControlServer implements AutoCloseable {
     }
   }
 
-  private boolean allowed(UserPrincipal peer) throws IOException {
+  private boolean allowed(UnixDomainPrincipal peer) throws IOException {
     UserPrincipal owner = Files.getOwner(socket.getParent(), LinkOption.NOFOLLOW_LINKS);
     UserPrincipal root = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("root");
-    return peer.equals(owner) || peer.equals(root);
+    return peer.user().equals(owner) || peer.user().equals(root) || shared.admits(peer);
   }
 
   /**

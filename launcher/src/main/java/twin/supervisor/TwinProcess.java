@@ -189,6 +189,34 @@ public final class TwinProcess {
     }
   }
 
+  /** What a short helper command did: its exit code and its output (stdout and stderr). */
+  public record Outcome(int exitCode, String output) {
+    public boolean ok() {
+      return exitCode == 0;
+    }
+
+    /** The output's first non-blank line, for a one-line error. */
+    public String firstLine() {
+      return output.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("exit code " + exitCode);
+    }
+  }
+
+  /**
+   * Runs a short helper command whose result matters (e.g. setfacl, getent). A command that cannot
+   * run at all is an error.
+   */
+  public static Outcome runChecked(List<String> command) {
+    try {
+      org.zeroturnaround.exec.ProcessResult r = new ProcessExecutor().command(command).readOutput(true)
+          .redirectErrorStream(true).timeout(10, TimeUnit.SECONDS).execute();
+      return new Outcome(r.getExitValue(), r.outputUTF8());
+    } catch (IOException e) {
+      throw TwinException.failed("cannot run " + command.get(0) + ": " + twin.Os.reason(e));
+    } catch (Exception e) {
+      throw TwinException.failed(command.get(0) + " did not finish: " + e.getClass().getSimpleName());
+    }
+  }
+
   /** What {@code java -version} prints, for binaries without a release file. */
   public static String javaVersionOutput(Path java) {
     try {

@@ -221,10 +221,26 @@ class ProfileLoaderTest {
         .isEqualTo("profiles/x.yaml:1:1: error: 'source' is not supported yet");
     assertThat(message(HEAD + "datasource: {}\n"))
         .isEqualTo("profiles/x.yaml:3:1: error: 'datasource' is not supported yet");
-    for (String key : List.of("allowed-users", "extra-classpath")) {
+    for (String key : List.of("extra-classpath")) {
       assertThat(message(HEAD + "twin:\n  " + key + ": x\n"))
           .isEqualTo("profiles/x.yaml:4:3: error: 'twin." + key + "' is not supported yet");
     }
+  }
+
+  @Test
+  void allowedUsersAndGroupsAreAccountNames() throws ProfileException {
+    Profile p = new ProfileLoader().parse(HEAD + "twin:\n  allowed-users: [alice, svc_ops]\n  allowed-groups: [oncall]\n",
+        Path.of("profiles/x.yaml"));
+    assertThat(p.twin().allowedUsers()).containsExactly("alice", "svc_ops");
+    assertThat(p.twin().allowedGroups()).containsExactly("oncall");
+    assertThat(p.twin().sharesAccess()).isTrue();
+    assertThat(new ProfileLoader().parse(HEAD, Path.of("profiles/x.yaml")).twin().sharesAccess()).isFalse();
+    assertThat(message(HEAD + "twin:\n  allowed-users: [alice, \"bob smith\"]\n"))
+        .isEqualTo("profiles/x.yaml:4:26: error: 'bob smith' is not a user name");
+    assertThat(message(HEAD + "twin:\n  allowed-groups: [Ops]\n"))
+        .isEqualTo("profiles/x.yaml:4:20: error: 'Ops' is not a group name");
+    assertThat(message(HEAD + "twin:\n  allowed-user: [alice]\n"))
+        .isEqualTo("profiles/x.yaml:4:3: error: unknown key 'allowed-user' in 'twin'; did you mean 'allowed-users'?");
   }
 
   @Test
