@@ -124,6 +124,11 @@ public final class LaunchCommand implements Callable<Integer> {
     err.flush();
 
     if (detach) {
+      // Unknown users or groups, or no setfacl: said here, before a supervisor starts.
+      twin.profile.TwinSettings settings = prepared.profile().twin();
+      if (!twin.supervisor.SharedAccess.resolve(settings.allowedUsers(), settings.allowedGroups()).isEmpty()) {
+        twin.supervisor.SharedAccess.tool("setfacl");
+      }
       return detach(world, plan, idle, lifetime, out, err);
     }
     boolean interactive = forms.isEmpty() && System.console() != null;

@@ -61,6 +61,14 @@ public final class TwinLocator {
    */
   public List<Entry> list() {
     List<Entry> entries = new ArrayList<>();
+    try {
+      Files.readAttributes(twinsDir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw TwinException.notPermitted("cannot look into " + twinsDir.getParent()
+          + ": permission denied (its twins are not shared with you; see twin.allowed-users)");
+    } catch (IOException e) {
+      // no twins dir yet: nothing runs
+    }
     if (Files.isDirectory(twinsDir, LinkOption.NOFOLLOW_LINKS)) {
       try {
         addEntries(twinsDir, entries);
