@@ -142,6 +142,17 @@ class DetachedSocketIT {
     assertThat(r.stdout() + r.stderr()).as("the real token never shows").doesNotContain(Fixtures.DEMO_TOKEN);
   }
 
+  @Test
+  @Order(2)
+  void netcatIsAPlainClientToo() {
+    TwinCli.Result r = DetachedSupport.exec(Duration.ofSeconds(30), "(+ 1 2)\n(throw (ex-info \"boom\" {}))\n",
+        "nc", "-N", "-U", DetachedSupport.socket(twin, d.id()).toString());
+    assertThat(r.exitCode()).as("nc -N -U (netcat-openbsd; .ci/run installs it): %s", r.describe()).isZero();
+    List<String> lines = r.stdout().lines().map(l -> l.replace(PROMPT, "").strip()).toList();
+    assertThat(lines).as(r.describe()).contains("3", "boom");
+    assertThat(r.stdout()).as("the prompt, as socat shows it: %s", r.describe()).contains(PROMPT);
+  }
+
   /**
    * Like Clojure's socket REPL, a plain client shows the prompt also when its input comes in one
    * piece (a pipe into socat), not only when a human is slower than the twin.
