@@ -145,23 +145,33 @@ public final class LaunchCommand implements Callable<Integer> {
     Path history = world.home.resolve(".local/state/twin/repl-history");
     try (Console console = Console.open(plan.profileName(), history, prepared.redactor())) {
       console.notice("starting a twin of '" + plan.profileName() + "' ...");
-      Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, console::service);
-      Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
-      Runtime.getRuntime().addShutdownHook(cleanup);
-      try {
-        console.notice("twin " + plan.twinId() + " of " + plan.profileName() + " (pid " + supervisor.twinPid()
-            + ", java " + plan.javaVersion() + ", Clojure " + supervisor.clojureVersion()
-            + "): the service's main did not run.");
-        twin.supervisor.SessionOpener recorded = Launches.recorder(plan, prepared.redactor())
-            .recording(supervisor, twin.audit.ClientInfo.self(reason, "console"));
-        Launches.runInit(recorded, plan, console);
-        console.notice("Ctrl-C interrupts an evaluation; Ctrl-D ends the twin. Sessions are recorded.");
-        console.run(new SessionDriver(console).open(recorded, "console"));
-        return ExitCodes.OK;
-      } finally {
-        supervisor.close();
-        Launches.removeHook(cleanup);
+      // An evaluation that cannot be stopped, left behind with a second Ctrl-C, costs this twin:
+      // a fresh one takes its place, with init run again.
+      while (interactiveTwin(prepared, console)) {
+        console.notice("restarting: the stuck evaluation ends with its twin; state defined at the prompt is gone");
       }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** One twin at the console; true when it must be restarted. */
+  private boolean interactiveTwin(Launches.Prepared prepared, Console console) {
+    LaunchPlan plan = prepared.plan();
+    Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, console::service);
+    Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      console.notice("twin " + plan.twinId() + " of " + plan.profileName() + " (pid " + supervisor.twinPid()
+          + ", java " + plan.javaVersion() + ", Clojure " + supervisor.clojureVersion()
+          + "): the service's main did not run.");
+      twin.supervisor.SessionOpener recorded = Launches.recorder(plan, prepared.redactor())
+          .recording(supervisor, twin.audit.ClientInfo.self(reason, "console"));
+      Launches.runInit(recorded, plan, console);
+      console.notice("Ctrl-C interrupts an evaluation; Ctrl-D ends the twin. Sessions are recorded.");
+      return console.run(new SessionDriver(console).open(recorded, "console"));
+    } finally {
+      supervisor.close();
+      Launches.removeHook(cleanup);
     }
   }
 

@@ -59,8 +59,15 @@ final class TwinsCommands {
         console.notice("attached to twin " + twin.entry().id() + " (pid " + status.get("twin-pid") + ", "
             + status.get("sessions") + " other session(s)). Ctrl-C interrupts; Ctrl-D detaches, the twin keeps running.");
         SessionDriver session = new SessionDriver(console).open(twin, "attach");
-        console.run(session);
+        boolean stuck = console.run(session);
         session.close();
+        if (stuck) {
+          // A detached twin is shared: restarting it is its owner's call, not this session's.
+          console.notice("left the session; the stuck evaluation still holds a thread in twin " + twin.entry().id()
+              + ". To restart it: twin stop " + twin.entry().id() + " && twin launch " + twin.entry().profile()
+              + " --detach");
+          return ExitCodes.FAILED;
+        }
       }
       return ExitCodes.OK;
     }

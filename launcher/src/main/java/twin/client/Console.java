@@ -75,8 +75,11 @@ public final class Console implements Printer, AutoCloseable {
     this.redactor = redactor;
   }
 
-  /** Runs the read-eval-print loop until Ctrl-D, EOF, or the twin's end. */
-  public void run(SessionDriver session) {
+  /**
+   * Runs the read-eval-print loop until Ctrl-D, EOF, or the twin's end; returns true when it
+   * ended because an evaluation could not be stopped and the user left it behind.
+   */
+  public boolean run(SessionDriver session) {
     terminal.handle(Terminal.Signal.INT, signal -> session.interrupt());
     String ns = session.ns();
     while (true) {
@@ -89,14 +92,18 @@ public final class Console implements Printer, AutoCloseable {
       } catch (UserInterruptException e) {
         continue;
       } catch (EndOfFileException e) {
-        return;
+        return false;
       } finally {
         reading = false;
       }
       if (FormBalance.isBlank(text)) {
         continue;
       }
-      ns = session.eval(text);
+      try {
+        ns = session.eval(text);
+      } catch (SessionDriver.Stuck e) {
+        return true;
+      }
     }
   }
 

@@ -19,6 +19,8 @@ public final class SessionDriver implements SessionListener {
   private TwinSession session;
   private boolean ready;
   private boolean closed;
+  private boolean stuck;
+  private boolean abandoned;
   private String closeReason;
   private String ns = "user";
   private final CountDownLatch opened = new CountDownLatch(1);
@@ -38,14 +40,33 @@ public final class SessionDriver implements SessionListener {
   public String eval(String text) {
     synchronized (lock) {
       ready = false;
+      stuck = false;
     }
     session.send(text.endsWith("\n") ? text : text + "\n");
     return awaitReady();
   }
 
+  /**
+   * Ctrl-C: interrupts the evaluation; once the twin has said it cannot be stopped, abandons it,
+   * so that {@link #eval} throws {@link Stuck}.
+   */
   public void interrupt() {
+    synchronized (lock) {
+      if (stuck && !ready) {
+        abandoned = true;
+        lock.notifyAll();
+        return;
+      }
+    }
     if (session != null) {
       session.interrupt();
+    }
+  }
+
+  /** The evaluation could not be stopped and the user chose to leave it behind. */
+  public static final class Stuck extends RuntimeException {
+    Stuck() {
+      super("the evaluation could not be stopped", null, false, false);
     }
   }
 
@@ -80,13 +101,16 @@ public final class SessionDriver implements SessionListener {
 
   private String awaitReady() {
     synchronized (lock) {
-      while (!ready && !closed) {
+      while (!ready && !closed && !abandoned) {
         try {
           lock.wait();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new TwinException(ExitCodes.FAILED, "interrupted while waiting for the twin");
         }
+      }
+      if (!ready && abandoned && !closed) {
+        throw new Stuck();
       }
       if (!ready) {
         throw new TwinException(ExitCodes.FAILED, closeReason != null ? closeReason : "the session ended");
@@ -131,6 +155,11 @@ public final class SessionDriver implements SessionListener {
 
   @Override
   public void onNotice(String message) {
+    if (twin.protocol.Notices.UNSTOPPABLE.equals(message)) {
+      synchronized (lock) {
+        stuck = true;
+      }
+    }
     printer.notice(message);
   }
 

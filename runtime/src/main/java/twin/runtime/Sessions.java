@@ -212,8 +212,7 @@ final class Sessions {
         // Not on JDK 17; on later JDKs Thread.stop is gone.
       }
       if (!waitForIdle(GIVE_UP_AFTER_MS)) {
-        wire.send(Frame.of(id, FrameType.NOTICE,
-            "the evaluation could not be stopped; end this session and restart the twin"));
+        wire.send(Frame.of(id, FrameType.NOTICE, twin.protocol.Notices.UNSTOPPABLE));
       }
     }
 

@@ -84,6 +84,60 @@ class InteractiveIT {
     }
   }
 
+  /**
+   * Code that swallows both the interrupt and the thread stop: twin says it cannot be stopped, a
+   * second Ctrl-C leaves it behind, and a fresh twin (init run again) takes the old one's place.
+   */
+  @Test
+  void anEvaluationThatCannotBeStoppedCostsItsTwinOnASecondCtrlC() {
+    TwinCli twin = new TwinCli(temp);
+    Tmux tmux = new Tmux(temp, twin.environment());
+    try (twin) {
+      tmux.requireInstalled();
+      tmux.newSession(Fixtures.repo(), DetachedSupport.shellCommand(twin, "launch", "demo")
+          + "; echo TWIN-EXIT=$?; sleep 30");
+      Host.await(Duration.ofSeconds(60), "the prompt", () -> prompts(tmux.screen()) == 1, tmux::screen);
+      List<Long> first = Host.twinPids(twin.runtimeDir());
+      assertThat(first).as("the first twin JVM").hasSize(1);
+
+      tmux.type("(def marker 1)");
+      tmux.keys("Enter");
+      Host.await(STEP, "#'user/marker", () -> prompts(tmux.screen()) == 2, tmux::screen);
+      tmux.type("(loop [] (try (Thread/sleep 60000) (catch Throwable _)) (recur))");
+      tmux.keys("Enter");
+      Host.sleep(Duration.ofMillis(1000));
+      tmux.keys("C-c");
+      Host.await(Duration.ofSeconds(20), "'could not be stopped'",
+          () -> tmux.screen().contains("the evaluation could not be stopped; press Ctrl-C again"), tmux::screen);
+      assertThat(prompts(tmux.screen())).as("no prompt while the evaluation runs%n%s", tmux.screen()).isEqualTo(2);
+      assertThat(Host.twinPids(twin.runtimeDir())).as("still the first twin").isEqualTo(first);
+
+      tmux.keys("C-c");
+      Host.await(Duration.ofSeconds(60), "the restart and a fresh prompt",
+          () -> tmux.screen().contains("twin: restarting: the stuck evaluation ends with its twin")
+              && prompts(tmux.screen()) == 3, tmux::screen);
+      List<Long> second = Host.twinPids(twin.runtimeDir());
+      assertThat(second).as("one twin JVM, a new one").hasSize(1).doesNotContainAnyElementsOf(first);
+      assertThat(ProcessHandle.of(first.get(0)).map(ProcessHandle::isAlive).orElse(false))
+          .as("the stuck twin is gone").isFalse();
+
+      tmux.type("[(resolve 'marker) (some? config)]");
+      tmux.keys("Enter");
+      Host.await(STEP, "a fresh twin with init run again",
+          () -> lines(tmux.screen()).contains("[nil true]") && prompts(tmux.screen()) == 4, tmux::screen);
+
+      tmux.keys("C-d");
+      Host.await(STEP, "TWIN-EXIT=", () -> tmux.screen().contains("TWIN-EXIT="), tmux::screen);
+      assertThat(tmux.screen()).as("exit code after Ctrl-D").contains("TWIN-EXIT=0");
+      Host.await(Duration.ofSeconds(5), "no twin JVM left", () -> Host.twinPids(twin.runtimeDir()).isEmpty(),
+          () -> Host.describe(Host.twinPids(twin.runtimeDir())));
+      assertThat(tmux.screen()).as("no stack trace on the terminal")
+          .doesNotContain("Exception in thread").doesNotContainPattern("(?m)^\\s+at [\\w.$]+\\(");
+    } finally {
+      tmux.killServer();
+    }
+  }
+
   private static int prompts(String screen) {
     int n = 0;
     for (int i = screen.indexOf(PROMPT); i >= 0; i = screen.indexOf(PROMPT, i + 1)) {

@@ -1,0 +1,13 @@
+package twin.protocol;
+
+/** Notices whose exact text both ends know, because the client acts on them. */
+public final class Notices {
+  private Notices() {}
+
+  /**
+   * Sent when an interrupted evaluation survived the thread interrupt and the thread stop: the
+   * client then offers to leave the session (and a foreground twin restarts) on the next Ctrl-C.
+   */
+  public static final String UNSTOPPABLE =
+      "the evaluation could not be stopped; press Ctrl-C again to leave it behind and restart the twin";
+}
