@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
         ""},
     subcommands = {LaunchCommand.class, TwinsCommands.AttachCommand.class, TwinsCommands.EvalCommand.class,
         TwinsCommands.RunCommand.class, TwinsCommands.PsCommand.class, TwinsCommands.StopCommand.class,
-        ProfilesCommand.class, CaptureCommand.class, AuditCommand.class, SuperviseCommand.class, SystemdCommand.class,
+        ProfilesCommand.class, CaptureCommand.class, DiffCommand.class, AuditCommand.class, SuperviseCommand.class, SystemdCommand.class,
         CompletionCommand.class, picocli.CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
