@@ -132,7 +132,9 @@ public final class LiveSource {
       JavaCommandLine command, Map<String, String> env, String user) {
     List<String> absolute = new ArrayList<>();
     for (String entry : classpath) {
-      absolute.add(cwd.resolve(entry).normalize() + (entry.endsWith("/*") || entry.equals("*") ? "/*" : ""));
+      boolean wildcard = entry.endsWith("/*") || entry.equals("*");
+      String dir = wildcard ? entry.substring(0, entry.length() - 1) : entry;
+      absolute.add(cwd.resolve(dir.isEmpty() ? "." : dir).normalize() + (wildcard ? "/*" : ""));
     }
     String jar = command.jar() == null ? null : cwd.resolve(command.jar()).normalize().toString();
     return new Profile(file, name, java, cwd, jar == null ? absolute : List.of(), jar, command.main(),
