@@ -52,7 +52,7 @@ class CaptureIT {
     Spawned live = startLiveDemo(port, "pid-" + UUID.randomUUID());
     Path profile = temp.resolve("demo-live.yaml");
 
-    TwinCli.Result capture = twin.run("capture", "--pid", Long.toString(live.pid()), "-o", profile.toString());
+    TwinCli.Result capture = twin.run("capture", "--pid", Long.toString(live.pid()), "--snapshot", "-o", profile.toString());
 
     assertThat(capture.exitCode()).as(capture.describe()).isZero();
     assertThat(capture.stderrLines()).as(capture.describe()).containsExactly(
@@ -85,7 +85,8 @@ class CaptureIT {
     startLiveDemo(Host.freePort(), marker);
     Path profile = temp.resolve("by-match.yml");
 
-    TwinCli.Result capture = twin.run("capture", "--match", marker, "--name", "demo-live", "-o", profile.toString());
+    TwinCli.Result capture = twin.run("capture", "--match", marker, "--snapshot", "--name", "demo-live", "-o",
+        profile.toString());
 
     assertThat(capture.exitCode()).as(capture.describe()).isZero();
     assertSecretsKeptApart(profile, temp.resolve("by-match.env"));
@@ -95,10 +96,34 @@ class CaptureIT {
   }
 
   @Test
-  void stdoutIsRefusedWhenTheServiceHasSecrets() {
+  void byDefaultTheProfileIsLiveLinkedAndHoldsNoSecretSoStdoutIsFine() throws Exception {
+    String marker = "linked-" + UUID.randomUUID();
+    Spawned live = startLiveDemo(Host.freePort(), marker);
+
+    TwinCli.Result r = twin.run("capture", "--match", marker, "--name", "demo-linked");
+
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    assertThat(r.stderr()).isEmpty();
+    assertThat(r.stdout()).doesNotContain(TOKEN).contains("name: \"demo-linked\"\nsource:\n  match: \"" + marker + "\"\n")
+        .contains("# It runs: demo.DemoService");
+    Path profile = Files.writeString(temp.resolve("demo-linked.yaml"), r.stdout());
+    TwinCli.Result show = twin.run("profiles", "show", profile.toString());
+    assertThat(show.exitCode()).as(show.describe()).isZero();
+    assertThat(show.stdout()).doesNotContain(TOKEN).contains("DEMO_API_TOKEN: \"***\"", "\"demo.DemoService\"",
+        "-Dcapture.it=" + marker, "\"" + Fixtures.demoDir() + "\"");
+
+    TwinCli.Result byPid = twin.run("capture", "--pid", Long.toString(live.pid()));
+    assertThat(byPid.exitCode()).as(byPid.describe()).isZero();
+    assertThat(byPid.stdout()).contains("source:\n  pid: \"" + live.pid() + "\"");
+    assertThat(byPid.stderrLines()).containsExactly("twin: warning: source pid: " + live.pid()
+        + " stops working when the service restarts; prefer source: {pid-file: ...} or {match: ...}");
+  }
+
+  @Test
+  void aSnapshotOnStdoutIsRefusedWhenTheServiceHasSecrets() {
     Spawned live = startLiveDemo(Host.freePort(), "stdout-" + UUID.randomUUID());
 
-    TwinCli.Result r = twin.run("capture", "--pid", Long.toString(live.pid()));
+    TwinCli.Result r = twin.run("capture", "--pid", Long.toString(live.pid()), "--snapshot");
 
     assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
     assertThat(r.stdout()).isEmpty();
