@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,10 @@ public record Drift(
     List<Entry> env,
     List<Setting> settings) {
 
+  // The kernel's boot time has whole seconds, so a process's start time can be early by up to one.
+  private static final java.time.Duration START_TIME_SLACK = java.time.Duration.ofSeconds(2);
+  private static final String DELETED = " (deleted)";
+
   /** What a difference is. */
   public enum Change {
     ADDED("+"), REMOVED("-"), CHANGED("~");
@@ -71,14 +76,14 @@ public record Drift(
       List<String> classpath, Map<String, String> env) {}
 
   /**
-   * Compares {@code profile} with {@code live}. {@code started} and {@code openDeleted} (files
-   * the live process holds open that were deleted or replaced since) tell which classpath files
-   * changed under the running service; {@code secretNames} are the profile's extra secret words.
+   * Compares {@code profile} with {@code live}. {@code started} and {@code open} (the files the
+   * live process holds open, see {@link #openFiles}) tell which classpath files changed under
+   * the running service; {@code secretNames} are the profile's extra secret words.
    */
   public static Drift compare(String profileName, Path profileFile, long pid, Side profile, Side live,
-      Instant started, Set<Path> openDeleted, List<String> secretNames) {
+      Instant started, Map<Path, Object> open, List<String> secretNames) {
     Redactor redactor = new Redactor(profile.env(), secretNames).plus(live.env());
-    List<Entry> classpath = classpath(expand(profile.classpath()), expand(live.classpath()), started, openDeleted);
+    List<Entry> classpath = classpath(expand(profile.classpath()), expand(live.classpath()), started, open);
     List<Entry> options = new ArrayList<>();
     List<String> liveLeft = new ArrayList<>(live.jvmOptions());
     List<String> removed = new ArrayList<>();
@@ -216,7 +221,8 @@ public record Drift(
     }
   }
 
-  private static List<Entry> classpath(List<String> profile, List<String> live, Instant started, Set<Path> openDeleted) {
+  private static List<Entry> classpath(List<String> profile, List<String> live, Instant started,
+      Map<Path, Object> open) {
     List<Entry> out = new ArrayList<>();
     List<String> removed = new ArrayList<>(profile);
     removed.removeAll(live);
@@ -229,18 +235,21 @@ public record Drift(
         continue;
       }
       Path path = Path.of(e);
-      if (openDeleted.contains(path)) {
-        out.add(new Entry(Change.CHANGED, e, "replaced since the service started (it still runs the old file; now "
-            + describe(path) + ")", false));
-        continue;
-      }
+      BasicFileAttributes now;
       try {
-        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-        if (a.isRegularFile() && started != null && a.lastModifiedTime().toInstant().isAfter(started)) {
-          out.add(new Entry(Change.CHANGED, e, "modified after the service started (now " + describe(path) + ")", false));
+        now = Files.readAttributes(path, BasicFileAttributes.class);
+      } catch (IOException gone) {
+        now = null;
+      }
+      if (open.containsKey(path)) {
+        // The file the JVM has open against the file at that path now: another inode is another file.
+        if (now == null || !Objects.equals(open.get(path), now.fileKey())) {
+          out.add(new Entry(Change.CHANGED, e, "replaced since the service opened it (it still runs the old file; now "
+              + describe(path) + ")", false));
         }
-      } catch (IOException ignored) {
-        // gone since it was listed: nothing to compare
+      } else if (now != null && now.isRegularFile() && started != null
+          && now.lastModifiedTime().toInstant().isAfter(started.plus(START_TIME_SLACK))) {
+        out.add(new Entry(Change.CHANGED, e, "modified after the service started (now " + describe(path) + ")", false));
       }
     }
     return out;
@@ -276,24 +285,31 @@ public record Drift(
     return out;
   }
 
-  /** Files the process holds open that were deleted or replaced since it opened them. */
-  public static Set<Path> openDeletedFiles(long pid) {
-    Set<Path> out = new LinkedHashSet<>();
+  /**
+   * The files the process holds open, by the path it opened them at (a deleted or replaced file
+   * keeps its old path), each with the file key (device and inode) of the open file itself.
+   */
+  public static Map<Path, Object> openFiles(long pid) {
+    Map<Path, Object> out = new LinkedHashMap<>();
     try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
       fds.forEach(fd -> {
         try {
           String target = Files.readSymbolicLink(fd).toString();
-          if (target.endsWith(" (deleted)")) {
-            out.add(Path.of(target.substring(0, target.length() - " (deleted)".length())));
+          if (!target.startsWith("/")) {
+            return; // a socket, a pipe, an anonymous inode
           }
+          if (target.endsWith(DELETED)) {
+            target = target.substring(0, target.length() - DELETED.length());
+          }
+          // Through the /proc link, stat reaches the open file even when its name is gone.
+          out.put(Path.of(target), Files.readAttributes(fd, BasicFileAttributes.class).fileKey());
         } catch (IOException e) {
           // closed meanwhile
         }
       });
     } catch (IOException e) {
-      // not ours to list: the mtime check still applies
+      // not ours to list: only the modification times can tell
     }
     return out;
   }
-
 }

@@ -87,7 +87,7 @@ public final class DiffCommand implements Callable<Integer> {
     Drift.Side liveSide = side(inspector.inspect(liveLaunch), process.user());
     Instant started = ProcessHandle.of(process.pid()).flatMap(h -> h.info().startInstant()).orElse(null);
     Drift drift = Drift.compare(written.name(), written.file(), process.pid(), profileSide, liveSide, started,
-        Drift.openDeletedFiles(process.pid()), written.twin().secretNames());
+        Drift.openFiles(process.pid()), written.twin().secretNames());
 
     PrintWriter out = spec.commandLine().getOut();
     out.print(json ? drift.json() : drift.human());
