@@ -89,12 +89,16 @@ class CaptureOtherUserIT {
     TwinCli.Result capture = asUser("capture", "--pid", Long.toString(pid));
     TwinCli.Result launch = asUser("launch", profile.toString(), "--dry-run");
     TwinCli.Result diff = asUser("diff", profile.toString(), "--pid", Long.toString(pid));
+    Path plain = Fixtures.writeProfile(base.resolve("profiles"), "plain", "name: plain\njar: app.jar\n");
+    Files.setPosixFilePermissions(plain, PosixFilePermissions.fromString("rw-r--r--"));
+    TwinCli.Result diffPlain = asUser("diff", plain.toString(), "--pid", Long.toString(pid));
 
     assertOneLine(capture, "twin: error: " + reason);
     String sourceLine = "twin: error: profile 'other', source pid: " + pid + " (" + profile + ":3:8): " + reason;
     assertOneLine(launch, sourceLine);
     // diff resolves the profile as a launch does, so the source is read first.
     assertOneLine(diff, sourceLine);
+    assertOneLine(diffPlain, "twin: error: " + reason);
   }
 
   private static void assertOneLine(TwinCli.Result r, String line) {
