@@ -152,6 +152,10 @@ public final class CaptureCommand implements Callable<Integer> {
         workdir, -1, user);
     JavaCommandLine command = JavaCommandLine.parse(unit.execStart(), workdir);
     if (!snapshot) {
+      if (unitPath != null) {
+        err.println("twin: warning: --unit-path is not recorded in the profile; launch it with TWIN_UNIT_PATH="
+            + unitPath + " (or use --snapshot)");
+      }
       return ProfileCapture.linked(new ProfileSource(ProfileSource.Kind.SYSTEMD_UNIT, unit.unitName(), null), command,
           name != null ? name : unitProfileName(unit), "unit " + unit.unitName());
     }

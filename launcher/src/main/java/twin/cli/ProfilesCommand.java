@@ -61,7 +61,8 @@ public final class ProfilesCommand implements Runnable {
       for (Path file : files) {
         try {
           Profile p = loader.load(file);
-          out.printf("%-20s %-40s %s%n", p.name(), p.main() == null ? "-" : p.main(), file);
+          String runs = p.main() != null ? p.main() : p.source() != null ? "(live: " + p.source() + ")" : "-";
+          out.printf("%-20s %-40s %s%n", p.name(), runs, file);
         } catch (ProfileException e) {
           broken++;
           out.printf("%-20s %-40s %s%n", stem(file), "(invalid: see twin profiles validate)", file);

@@ -112,6 +112,10 @@ class CaptureIT {
     assertThat(show.stdout()).doesNotContain(TOKEN).contains("DEMO_API_TOKEN: \"***\"", "\"demo.DemoService\"",
         "-Dcapture.it=" + marker, "\"" + Fixtures.demoDir() + "\"");
 
+    TwinCli.Result dryRun = twin.run("launch", profile.toString(), "--dry-run");
+    assertThat(dryRun.exitCode()).as(dryRun.describe()).isZero();
+    assertThat(dryRun.stdout()).doesNotContain(TOKEN).contains("DEMO_API_TOKEN='***'", "-Dcapture.it=" + marker);
+
     TwinCli.Result byPid = twin.run("capture", "--pid", Long.toString(live.pid()));
     assertThat(byPid.exitCode()).as(byPid.describe()).isZero();
     assertThat(byPid.stdout()).contains("source:\n  pid: \"" + live.pid() + "\"");
