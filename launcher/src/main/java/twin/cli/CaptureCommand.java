@@ -83,7 +83,7 @@ public final class CaptureCommand implements Callable<Integer> {
   String name;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-      description = "Write the profile to FILE, and secret variables to the env file beside it "
+      description = "Write the profile to FILE; with --snapshot, secret variables go to the env file beside it "
           + "(default: print the profile on stdout).")
   Path output;
 

@@ -46,7 +46,14 @@ import twin.profile.ProfileSource;
         "  twin diff orders --pid 41230                 against pid 41230",
         "  twin diff orders --json | jq .env            for scripts: {\"change\":\"changed\",\"name\":...}",
         "",
-        "Output: + only in the live service, - only in the profile, ~ changed; settings read profile -> live."})
+        "Output: + only in the live service, - only in the profile, ~ changed; settings read profile -> live:",
+        "  drift: profile 'orders' (profiles/orders.yaml) against pid 41230 (user orders, started ...)",
+        "  classpath:",
+        "    ~ /opt/orders/lib/core.jar: replaced since the service opened it (it still runs the old file; ...)",
+        "  env:",
+        "    ~ DB_PASSWORD: changed (a secret: value not shown)",
+        "    + FEATURE_FLAG=on",
+        "  java-version: 17.0.9 -> 17.0.15"})
 public final class DiffCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
