@@ -124,6 +124,47 @@ class CaptureIT {
   }
 
   @Test
+  void aUnitIsCapturedLiveLinkedAndItsFileIsReadAgainAtLaunch() throws Exception {
+    int port = Host.freePort();
+    Path units = Files.createDirectories(temp.resolve("units"));
+    Path envFile = Files.writeString(temp.resolve("unit.env"), "DEMO_API_TOKEN=" + TOKEN + "\n");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path unit = units.resolve("capture-it-demo.service");
+    Files.writeString(unit, "[Service]\n"
+        + "ExecStart=" + java + " -Xmx64m -cp target/demo-service.jar:target/lib/sqlite-jdbc.jar demo.DemoService\n"
+        + "WorkingDirectory=" + Fixtures.demoDir() + "\n"
+        + "Environment=\"DEMO_PORT=" + port + "\" DEMO_DB_PATH=" + temp.resolve("unit.db") + "\n"
+        + "EnvironmentFile=-" + temp.resolve("missing.env") + "\n"
+        + "EnvironmentFile=" + envFile + "\n");
+    twin.env("TWIN_UNIT_PATH", units.toString());
+    Path profile = temp.resolve("unit-demo.yaml");
+
+    TwinCli.Result capture = twin.run("capture", "--unit", "capture-it-demo", "-o", profile.toString());
+
+    assertThat(capture.exitCode()).as(capture.describe()).isZero();
+    assertThat(Files.readString(profile)).contains("name: \"capture-it-demo\"\nsource:\n  systemd-unit: "
+        + "\"capture-it-demo.service\"\n").doesNotContain(TOKEN);
+    TwinCli.Result first = twin.run("launch", profile.toString(), "-e", "(System/getenv \"DEMO_PORT\")",
+        "-e", "(System/getProperty \"user.dir\")", "-e", "(System/getenv \"DEMO_API_TOKEN\")");
+    assertThat(first.exitCode()).as(first.describe()).isZero();
+    assertThat(first.stdoutLines()).as(first.describe())
+        .containsExactly("\"" + port + "\"", "\"" + Fixtures.demoDir() + "\"", "\"***\"");
+    assertThat(first.stdout() + first.stderr()).doesNotContain(TOKEN);
+
+    Files.writeString(unit, Files.readString(unit).replace("DEMO_PORT=" + port, "DEMO_PORT=1" + port));
+    TwinCli.Result second = twin.run("launch", profile.toString(), "-e", "(System/getenv \"DEMO_PORT\")");
+    assertThat(second.stdoutLines()).as("the unit is read again: %s", second.describe())
+        .containsExactly("\"1" + port + "\"");
+
+    Files.delete(unit);
+    TwinCli.Result gone = twin.run("launch", profile.toString(), "--dry-run");
+    assertThat(gone.exitCode()).as(gone.describe()).isEqualTo(2);
+    assertThat(gone.stderrLines()).containsExactly("twin: error: profile 'capture-it-demo', source systemd-unit: "
+        + "capture-it-demo.service (" + profile + ":7:17): unit capture-it-demo.service not found (searched: " + units
+        + "); start the service, or capture a self-contained profile with twin capture --snapshot");
+  }
+
+  @Test
   void aSnapshotOnStdoutIsRefusedWhenTheServiceHasSecrets() {
     Spawned live = startLiveDemo(Host.freePort(), "stdout-" + UUID.randomUUID());
 
