@@ -139,6 +139,15 @@ public final class CaptureCommand implements Callable<Integer> {
     SystemdUnits.requireJava(unit);
     Path workdir = Path.of(unit.workingDirectory() == null || unit.workingDirectory().equals("~")
         ? "/" : unit.workingDirectory());
+    JavaCommandLine command = JavaCommandLine.parse(unit.execStart(), workdir);
+    if (!snapshot) {
+      if (unitPath != null) {
+        err.println("twin: warning: --unit-path is not recorded in the profile; launch it with TWIN_UNIT_PATH="
+            + unitPath + " (or use --snapshot)");
+      }
+      return ProfileCapture.linked(new ProfileSource(ProfileSource.Kind.SYSTEMD_UNIT, unit.unitName(), null), command,
+          name != null ? name : unitProfileName(unit), "unit " + unit.unitName());
+    }
     List<Path> envFiles = new java.util.ArrayList<>();
     for (UnitService.EnvironmentFileRef ref : unit.environmentFiles()) {
       if (java.nio.file.Files.isRegularFile(ref.path()) || !ref.optional()) {
@@ -150,15 +159,6 @@ public final class CaptureCommand implements Callable<Integer> {
     String user = unit.user() == null ? "root" : unit.user();
     LiveProcess asUnit = new LiveProcess(0, unit.execStart(), Path.of(unit.execStart().get(0)), unit.environment(),
         workdir, -1, user);
-    JavaCommandLine command = JavaCommandLine.parse(unit.execStart(), workdir);
-    if (!snapshot) {
-      if (unitPath != null) {
-        err.println("twin: warning: --unit-path is not recorded in the profile; launch it with TWIN_UNIT_PATH="
-            + unitPath + " (or use --snapshot)");
-      }
-      return ProfileCapture.linked(new ProfileSource(ProfileSource.Kind.SYSTEMD_UNIT, unit.unitName(), null), command,
-          name != null ? name : unitProfileName(unit), "unit " + unit.unitName());
-    }
     // The unit's name is the service's name: orders.service gives orders, worker@blue.service worker-blue.
     String profileName = name != null ? name : unitProfileName(unit);
     return ProfileCapture.capture(asUnit, command, profileName, output, envFiles, "unit " + unit.unitName());
