@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import twin.Os;
 import twin.TwinException;
 import twin.profile.EnvFile;
@@ -27,7 +26,6 @@ public final class LiveSource {
   /** What to do when the source is gone, appended to every such error. */
   public static final String WHAT_TO_DO = "start the service, or capture a self-contained profile with twin capture --snapshot";
 
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   // Set per process by the shell that started it; a twin gets its own.
   private static final List<String> NOT_COPIED = List.of("_");
 
@@ -98,7 +96,8 @@ public final class LiveSource {
   public static Profile processLaunch(Path file, String name, LiveProcess process, JavaCommandLine command) {
     Map<String, String> env = new LinkedHashMap<>();
     process.env().forEach((var, value) -> {
-      if (!NOT_COPIED.contains(var) && ENV_NAME.matcher(var).matches()) {
+      // Names a profile could not hold (a.b=1) are kept: the twin gets the service's environment as it is.
+      if (!NOT_COPIED.contains(var)) {
         env.put(var, value);
       }
     });

@@ -50,7 +50,8 @@ class LiveSourceTest {
     assertThat(p.main()).isEqualTo("com.example.Main");
     assertThat(p.args()).containsExactly("--port", "80");
     assertThat(p.jvmOptions()).containsExactly("-Xmx1g", "-Dx=1");
-    assertThat(p.env()).containsExactly(Map.entry("A", "1"), Map.entry("DB_PASSWORD", "s3cret-value"));
+    assertThat(p.env()).as("all but the shell's _").containsExactly(Map.entry("A", "1"),
+        Map.entry("DB_PASSWORD", "s3cret-value"), Map.entry("odd.name", "kept"));
     assertThat(p.source()).isNotNull();
   }
 
@@ -72,7 +73,7 @@ class LiveSourceTest {
     assertThat(p.envFiles()).isEmpty();
     assertThat(p.env()).as("live, then env-files, then env, variable by variable")
         .containsExactly(Map.entry("A", "from-file"), Map.entry("DB_PASSWORD", "s3cret-value"),
-            Map.entry("E", "env"), Map.entry("C", "new"));
+            Map.entry("odd.name", "kept"), Map.entry("E", "env"), Map.entry("C", "new"));
   }
 
   @Test
@@ -146,7 +147,7 @@ class LiveSourceTest {
     Path dir = Files.createDirectories(proc.resolve(Long.toString(pid)));
     Files.write(dir.resolve("cmdline"), (String.join("\0", argv) + "\0").getBytes(StandardCharsets.UTF_8));
     Files.writeString(dir.resolve("status"), "Name:\tjava\nUid:\t" + uid + "\t" + uid + "\t" + uid + "\t" + uid + "\n");
-    Files.write(dir.resolve("environ"), "A=1\0DB_PASSWORD=s3cret-value\0_=/usr/bin/java\0".getBytes(StandardCharsets.UTF_8));
+    Files.write(dir.resolve("environ"), "A=1\0DB_PASSWORD=s3cret-value\0_=/usr/bin/java\0odd.name=kept\0".getBytes(StandardCharsets.UTF_8));
     Files.createSymbolicLink(dir.resolve("exe"), Path.of("/jdk/bin/java"));
     Files.createDirectories(temp.resolve("app"));
     Files.createSymbolicLink(dir.resolve("cwd"), temp.resolve("app"));
