@@ -1,6 +1,7 @@
 package twin.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +114,7 @@ public final class DiffCommand implements Callable<Integer> {
       return source.process(written);
     }
     String text = resolved.main() != null ? resolved.main()
-        : resolved.jar() != null ? java.nio.file.Path.of(resolved.jar()).getFileName().toString() : null;
+        : resolved.jar() != null ? Path.of(resolved.jar()).getFileName().toString() : null;
     if (text == null) {
       throw TwinException.usage("profile '" + written.name() + "' names no main class or jar to find its JVM by; "
           + "give --pid PID or --match TEXT");
