@@ -15,6 +15,8 @@ import twin.profile.Profile;
 import twin.profile.ProfileException;
 import twin.profile.ProfileLoader;
 import twin.profile.ProfileRenderer;
+import twin.profile.ProfileSource;
+import twin.profile.YamlText;
 import twin.secret.Redactor;
 
 /**
@@ -100,6 +102,43 @@ public final class ProfileCapture {
       throw new TwinException(ExitCodes.INTERNAL, "the captured profile does not load back: " + e.getMessage(), e);
     }
     return new CapturedProfile(profileName, yaml, secrets.isEmpty() ? null : envFile, secrets, warnings);
+  }
+
+  /**
+   * A live-linked profile: its name and {@code source}, nothing captured, so no secret ever lands
+   * in it; each launch reads the service again. {@code command} is what the service runs now
+   * (checked to be a JVM twin can launch), {@code origin} where it was found.
+   *
+   * @param name the profile's name, or null to derive it from the main class or jar
+   * @throws TwinException exit 2 for a bad name
+   */
+  public static CapturedProfile linked(ProfileSource source, JavaCommandLine command, String name, String origin) {
+    String profileName = name == null ? deriveName(command) : name;
+    if (!NAME.matcher(profileName).matches()) {
+      throw TwinException.usage("--name must match [a-z0-9][a-z0-9-]*, not '" + profileName + "'");
+    }
+    List<String> warnings = new ArrayList<>();
+    String when = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    StringBuilder yaml = new StringBuilder()
+        .append("# Live-linked profile, written by twin capture from ").append(origin).append(" at ").append(when)
+        .append(".\n# Each launch reads the java, JVM options, classpath, main, environment, workdir and user\n")
+        .append("# from the source again; keys added here override what it reads (see profiles/README.md).\n")
+        .append("# It runs: ").append(Redactor.none().redact(command.runs())).append('\n');
+    if (source.kind() == ProfileSource.Kind.PID) {
+      yaml.append("# A pid changes when the service restarts: prefer pid-file: or match: here.\n");
+      warnings.add("source pid: " + source.value() + " stops working when the service restarts; "
+          + "prefer source: {pid-file: ...} or {match: ...}");
+    }
+    yaml.append("name: ").append(YamlText.quote(profileName)).append('\n')
+        .append("source:\n  ").append(source.kind().key()).append(": ").append(YamlText.quote(source.value()))
+        .append('\n');
+    Path file = Path.of(profileName + ".yaml").toAbsolutePath();
+    try {
+      new ProfileLoader().parse(yaml.toString(), file);
+    } catch (ProfileException e) {
+      throw new TwinException(ExitCodes.INTERNAL, "the captured profile does not load back: " + e.getMessage(), e);
+    }
+    return new CapturedProfile(profileName, yaml.toString(), null, Map.of(), warnings);
   }
 
   /** A secret by its name, or a value that holds a URL or connection-string password. */

@@ -18,29 +18,38 @@ import twin.capture.ProcReader;
 import twin.capture.ProfileCapture;
 import twin.capture.SystemdUnits;
 import twin.capture.UnitService;
+import twin.profile.ProfileSource;
 
 /** {@code twin capture}: write a profile of a running JVM, read from /proc. */
 @Command(
     name = "capture",
     mixinStandardHelpOptions = true,
     description = {
-        "Writes a profile of a running JVM service, read from /proc: its java, workdir, user, "
-            + "classpath or jar, main class, arguments, JVM options and environment. @argfiles are "
-            + "expanded; relative classpath entries stay relative to the workdir.",
+        "Writes a profile of a running JVM service, from /proc (--pid, --match) or from its systemd unit "
+            + "file (--unit).",
         "",
-        "Secrets never go into the profile: variables whose names mark a secret (PASSWORD, TOKEN, "
-            + "KEY, ...) or whose values hold a URL password go to an env file beside it (FILE "
-            + "without .yaml, plus .env), created with mode 0600 and named in env-files. Without -o, "
-            + "a service with secret variables is refused.",
+        "By default the profile is live-linked: it holds only a name and a source: (the pid, the match "
+            + "text or the unit), and every launch, --dry-run, profiles show and diff read the service's java, "
+            + "JVM options, classpath, main, environment, workdir and user from it again. It never holds "
+            + "a secret, and it stays true after the next deploy. Keys added to it by hand override what "
+            + "is read.",
+        "",
+        "With --snapshot it is self-contained: the launch as it is now, @argfiles expanded, relative "
+            + "classpath entries kept relative to the workdir. Secrets never go into the YAML: variables "
+            + "whose names mark a secret (PASSWORD, TOKEN, KEY, ...) or whose values hold a URL password go "
+            + "to an env file beside it (FILE without .yaml, plus .env), created with mode 0600 and named in "
+            + "env-files. Without -o, a snapshot of a service with secret variables is refused.",
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
-        "  twin capture --pid 41230                       print the profile of pid 41230",
         "  twin capture --match demo.DemoService -o profiles/demo-live.yaml",
-        "                                                 the one JVM whose command line has that text",
-        "  twin capture --pid 41230 --name orders -o /etc/twin/profiles/orders.yaml",
+        "                                                 live-linked to the one JVM whose command line has that text",
+        "  twin capture --pid 41230                       print a live-linked profile of pid 41230",
+        "  twin capture --pid 41230 --snapshot --name orders -o /etc/twin/profiles/orders.yaml",
+        "                                                 self-contained; secrets go to orders.env (0600)",
         "  twin capture --unit orders.service -o /etc/twin/profiles/orders.yaml",
-        "  twin launch profiles/demo-live.yaml --dry-run  then see what a twin of it would run"})
+        "  twin launch profiles/demo-live.yaml --dry-run  then see what a twin of it would run",
+        "  twin diff profiles/orders.yaml                 later: what changed in the live service"})
 public final class CaptureCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -74,12 +83,13 @@ public final class CaptureCommand implements Callable<Integer> {
   String name;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-      description = "Write the profile to FILE, and secret variables to the env file beside it "
+      description = "Write the profile to FILE; with --snapshot, secret variables go to the env file beside it "
           + "(default: print the profile on stdout).")
   Path output;
 
   @Option(names = "--snapshot",
-      description = "Write the launch as it is now (the default, and for now the only form).")
+      description = "Write a self-contained profile of the launch as it is now, secrets in a 0600 env file "
+          + "beside it (default: a live-linked profile with source:, read again at each launch).")
   boolean snapshot;
 
   @Override
@@ -94,7 +104,14 @@ public final class CaptureCommand implements Callable<Integer> {
       long pid = target.pid != null ? target.pid : matchOne(reader, target.match, err);
       LiveProcess process = reader.read(pid);
       JavaCommandLine command = JavaCommandLine.parse(process.cmdline(), process.cwd());
-      profile = ProfileCapture.capture(process, command, name, output);
+      if (snapshot) {
+        profile = ProfileCapture.capture(process, command, name, output);
+      } else {
+        ProfileSource source = target.pid != null
+            ? new ProfileSource(ProfileSource.Kind.PID, Long.toString(pid), null)
+            : new ProfileSource(ProfileSource.Kind.MATCH, target.match, null);
+        profile = ProfileCapture.linked(source, command, name, "pid " + pid + " (user " + process.user() + ")");
+      }
     }
     profile.warnings().forEach(w -> err.println("twin: warning: " + w));
     if (output == null) {
@@ -105,7 +122,8 @@ public final class CaptureCommand implements Callable<Integer> {
     }
     profile.writeTo(output);
     int secrets = profile.secrets().size();
-    err.println("twin: wrote " + output + (profile.envFile() == null ? ""
+    err.println("twin: wrote " + output + (!snapshot ? " (live-linked: read from the service at each launch)"
+        : profile.envFile() == null ? ""
         : " (and " + profile.envFile() + ", 0600, with " + secrets + " secret variable" + (secrets == 1 ? "" : "s") + ")"));
     err.println("twin: try: twin launch " + output + " --dry-run");
     err.flush();
@@ -121,6 +139,15 @@ public final class CaptureCommand implements Callable<Integer> {
     SystemdUnits.requireJava(unit);
     Path workdir = Path.of(unit.workingDirectory() == null || unit.workingDirectory().equals("~")
         ? "/" : unit.workingDirectory());
+    JavaCommandLine command = JavaCommandLine.parse(unit.execStart(), workdir);
+    if (!snapshot) {
+      if (unitPath != null) {
+        err.println("twin: warning: --unit-path is not recorded in the profile; launch it with TWIN_UNIT_PATH="
+            + unitPath + " (or use --snapshot)");
+      }
+      return ProfileCapture.linked(new ProfileSource(ProfileSource.Kind.SYSTEMD_UNIT, unit.unitName(), null), command,
+          name != null ? name : unitProfileName(unit), "unit " + unit.unitName());
+    }
     List<Path> envFiles = new java.util.ArrayList<>();
     for (UnitService.EnvironmentFileRef ref : unit.environmentFiles()) {
       if (java.nio.file.Files.isRegularFile(ref.path()) || !ref.optional()) {
@@ -132,11 +159,13 @@ public final class CaptureCommand implements Callable<Integer> {
     String user = unit.user() == null ? "root" : unit.user();
     LiveProcess asUnit = new LiveProcess(0, unit.execStart(), Path.of(unit.execStart().get(0)), unit.environment(),
         workdir, -1, user);
-    JavaCommandLine command = JavaCommandLine.parse(unit.execStart(), workdir);
     // The unit's name is the service's name: orders.service gives orders, worker@blue.service worker-blue.
-    String profileName = name != null ? name
-        : unit.unitName().replaceFirst("\\.service$", "").toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    String profileName = name != null ? name : unitProfileName(unit);
     return ProfileCapture.capture(asUnit, command, profileName, output, envFiles, "unit " + unit.unitName());
+  }
+
+  private static String unitProfileName(UnitService unit) {
+    return unit.unitName().replaceFirst("\\.service$", "").toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
   }
 
   private static long matchOne(ProcReader reader, String text, PrintWriter err) {

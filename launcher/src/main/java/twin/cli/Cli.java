@@ -24,7 +24,8 @@ public final class Cli {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine, root.stacktrace));
     cli.setParameterExceptionHandler((e, args) -> {
       PrintWriter w = e.getCommandLine().getErr();
-      w.println("twin: error: " + e.getMessage());
+      // picocli words some messages "Error: ..." itself; one prefix is enough.
+      w.println("twin: error: " + e.getMessage().replaceFirst("^Error: ", ""));
       w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
       return ExitCodes.USAGE;
     });

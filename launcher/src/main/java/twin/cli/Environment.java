@@ -5,6 +5,7 @@ import java.util.Map;
 import twin.Locations;
 import twin.Os;
 import twin.TwinException;
+import twin.capture.LiveSource;
 import twin.profile.Profile;
 import twin.profile.ProfileException;
 import twin.profile.ProfileLoader;
@@ -42,6 +43,14 @@ final class Environment {
   Profile loadProfile(String nameOrPath) throws ProfileException {
     Path file = locator().resolve(nameOrPath);
     return new ProfileLoader().load(file);
+  }
+
+  /**
+   * Loads a profile and resolves its {@code source:} against the live service (a profile without
+   * one is returned as loaded): what launch, dry-run, profiles show and diff work from.
+   */
+  Profile resolveProfile(String nameOrPath) throws ProfileException {
+    return LiveSource.standard(env).resolve(loadProfile(nameOrPath));
   }
 
   static TwinException usage(String message) {

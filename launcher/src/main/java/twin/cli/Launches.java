@@ -40,7 +40,7 @@ final class Launches {
     if (heap != null && !heap.matches("[0-9]+[kKmMgG]?")) {
       throw TwinException.usage("--heap takes a size such as 512m or 2g, not '" + heap + "'");
     }
-    Profile profile = world.loadProfile(profileRef);
+    Profile profile = world.resolveProfile(profileRef);
     ServiceFacts facts = new ServiceInspector(world.env, world.cwd).inspect(profile);
     TwinHome home = TwinHome.locate(world.env);
     String id = twinId != null ? twinId : newId(profile.name());

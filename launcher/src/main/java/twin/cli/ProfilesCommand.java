@@ -61,7 +61,8 @@ public final class ProfilesCommand implements Runnable {
       for (Path file : files) {
         try {
           Profile p = loader.load(file);
-          out.printf("%-20s %-40s %s%n", p.name(), p.main() == null ? "-" : p.main(), file);
+          String runs = p.main() != null ? p.main() : p.source() != null ? "(live: " + p.source() + ")" : "-";
+          out.printf("%-20s %-40s %s%n", p.name(), runs, file);
         } catch (ProfileException e) {
           broken++;
           out.printf("%-20s %-40s %s%n", stem(file), "(invalid: see twin profiles validate)", file);
@@ -73,7 +74,8 @@ public final class ProfilesCommand implements Runnable {
 
   /** {@code twin profiles show NAME}. */
   @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Print a profile as twin reads it, with secret values masked.",
+      description = "Print a profile as twin reads it, with secret values masked. A profile with source: "
+          + "is shown as read from the live service now, with the profile's own keys on top.",
       footer = {"", "Example:  twin profiles show demo"})
   static final class ShowCommand implements Callable<Integer> {
     @Spec
@@ -84,7 +86,7 @@ public final class ProfilesCommand implements Runnable {
 
     @Override
     public Integer call() throws ProfileException {
-      Profile p = Environment.current().loadProfile(name);
+      Profile p = Environment.current().resolveProfile(name);
       PrintWriter out = spec.commandLine().getOut();
       out.println("# " + p.file());
       String text = new ProfileRenderer().render(p, new Redactor(p.env(), p.twin().secretNames()));

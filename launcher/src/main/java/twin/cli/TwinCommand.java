@@ -16,8 +16,8 @@ import picocli.CommandLine.ScopeType;
         ""},
     subcommands = {LaunchCommand.class, TwinsCommands.AttachCommand.class, TwinsCommands.EvalCommand.class,
         TwinsCommands.RunCommand.class, TwinsCommands.PsCommand.class, TwinsCommands.StopCommand.class,
-        ProfilesCommand.class, CaptureCommand.class, AuditCommand.class, SuperviseCommand.class, SystemdCommand.class,
-        DoctorCommand.class, CompletionCommand.class, picocli.CommandLine.HelpCommand.class},
+        ProfilesCommand.class, CaptureCommand.class, DiffCommand.class, AuditCommand.class, SuperviseCommand.class,
+        SystemdCommand.class, DoctorCommand.class, CompletionCommand.class, picocli.CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  success",

@@ -70,7 +70,8 @@ public final class ServiceInspector {
 
   private Map<String, String> environment(Profile profile) {
     Map<String, String> env = new LinkedHashMap<>();
-    for (String name : BASE_VARIABLES) {
+    // A profile read from a live source has the service's whole environment: nothing is added.
+    for (String name : profile.source() == null ? BASE_VARIABLES : List.<String>of()) {
       if (launcherEnv.containsKey(name)) {
         env.put(name, launcherEnv.get(name));
       }

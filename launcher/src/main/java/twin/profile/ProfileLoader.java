@@ -47,8 +47,9 @@ public final class ProfileLoader {
   public static final int MAX_NESTING = 20;
 
   static final List<String> TOP_KEYS = List.of("name", "java", "workdir", "user", "classpath",
-      "jar", "main", "args", "jvm-options", "env", "env-files", "twin");
-  static final List<String> TOP_NOT_YET = List.of("source", "databases", "datasource");
+      "jar", "main", "args", "jvm-options", "env", "env-files", "twin", "source");
+  static final List<String> TOP_NOT_YET = List.of("databases", "datasource");
+  static final List<String> SOURCE_KEYS = List.of("pid", "pid-file", "match", "systemd-unit");
   static final List<String> TWIN_KEYS = List.of("init", "heap", "keep-options", "env",
       "unset-env", "idle-timeout", "max-lifetime", "require-reason", "secret-names", "allowed-users",
       "allowed-groups");
@@ -269,6 +270,7 @@ public final class ProfileLoader {
       Map<String, String> env = Map.of();
       List<Path> envFiles = List.of();
       TwinSettings twin = TwinSettings.empty();
+      ProfileSource source = null;
 
       for (Map.Entry<String, NodeTuple> e : keys(top, null, TOP_KEYS, TOP_NOT_YET).entrySet()) {
         Node k = e.getValue().getKeyNode();
@@ -307,6 +309,7 @@ public final class ProfileLoader {
             envFiles = paths;
           }
           case "twin" -> twin = twin(v);
+          case "source" -> source = source(k, v);
           default -> throw new IllegalStateException("unhandled key " + e.getKey());
         }
       }
@@ -318,14 +321,48 @@ public final class ProfileLoader {
         Node later = index(classpathKey) > index(jarKey) ? classpathKey : jarKey;
         throw error(later, "'classpath' and 'jar' are mutually exclusive; keep one");
       }
-      if (classpathKey == null && jarKey == null) {
-        throw error(top, "one of 'classpath' or 'jar' is required");
+      if (classpathKey == null && jarKey == null && source == null) {
+        throw error(top, "one of 'classpath', 'jar' or 'source' is required");
       }
       if (classpathKey != null && classpath.isEmpty()) {
         throw error(classpathValue, "'classpath' is empty");
       }
       return new Profile(file, name, java, workdir, classpath, jar, main, args, jvmOptions, env,
-          envFiles, user, twin, marks);
+          envFiles, user, twin, marks, source);
+    }
+
+    /** {@code source:} with exactly one of pid, pid-file, match, systemd-unit. */
+    private ProfileSource source(Node k, Node v) throws ProfileException {
+      String expected = "'source' must be a mapping with one of: pid, pid-file, match, systemd-unit";
+      if (isNull(v)) {
+        throw error(k, "'source' has no value; " + expected.substring("'source' ".length()));
+      }
+      if (!(v instanceof MappingNode map)) {
+        throw error(v, expected);
+      }
+      Map<String, NodeTuple> given = keys(map, "source", SOURCE_KEYS, List.of());
+      if (given.size() != 1) {
+        Node at = given.isEmpty() ? v : new ArrayList<>(given.values()).get(1).getKeyNode();
+        throw error(at, given.isEmpty() ? expected
+            : "'source' takes exactly one of pid, pid-file, match, systemd-unit; keep one");
+      }
+      Map.Entry<String, NodeTuple> only = given.entrySet().iterator().next();
+      String key = "source." + only.getKey();
+      Node valueNode = only.getValue().getValueNode();
+      String value = string(key, only.getValue().getKeyNode(), valueNode);
+      SourceMark at = marks.get(key);
+      return switch (only.getKey()) {
+        case "pid" -> {
+          if (!value.matches("[1-9][0-9]{0,9}")) {
+            throw error(valueNode, "'source.pid' must be a process id (a positive number)");
+          }
+          yield new ProfileSource(ProfileSource.Kind.PID, value, at);
+        }
+        case "pid-file" -> new ProfileSource(ProfileSource.Kind.PID_FILE,
+            path(key, valueNode, value).toString(), at);
+        case "match" -> new ProfileSource(ProfileSource.Kind.MATCH, value, at);
+        default -> new ProfileSource(ProfileSource.Kind.SYSTEMD_UNIT, value, at);
+      };
     }
 
     private TwinSettings twin(Node node) throws ProfileException {

@@ -23,6 +23,10 @@ public final class ProfileRenderer {
     Redactor r = redactor.plus(p.env()).plus(p.twin().env());
     StringBuilder out = new StringBuilder();
     scalar(out, "", "name", p.name());
+    if (p.source() != null) {
+      out.append("source:\n");
+      scalar(out, "  ", p.source().kind().key(), r.redact(p.source().value()));
+    }
     scalar(out, "", "java", r.redact(p.java()));
     scalar(out, "", "workdir", p.workdir() == null ? null : r.redact(p.workdir().toString()));
     scalar(out, "", "user", r.redact(p.user()));

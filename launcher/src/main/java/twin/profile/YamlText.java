@@ -1,12 +1,12 @@
 package twin.profile;
 
 /** Writes strings as YAML double-quoted scalars that SnakeYAML reads back unchanged. */
-final class YamlText {
+public final class YamlText {
 
   private YamlText() {}
 
   /** {@code s} in double quotes, with every character YAML would not take literally escaped. */
-  static String quote(String s) {
+  public static String quote(String s) {
     StringBuilder out = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); ) {
       int c = s.codePointAt(i);

@@ -1,6 +1,7 @@
 package twin.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,7 +14,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.List;
+import java.util.Map;
+import twin.TwinException;
+import twin.capture.LiveSource;
+import twin.capture.ProcReader;
+import twin.capture.SystemdUnits;
 import twin.profile.Profile;
+import twin.profile.ProfileSource;
 import twin.profile.ProfileLoader;
 
 /** {@code twin capture --unit}: unit-file fixtures become the profiles a launch expects. */
@@ -52,7 +60,7 @@ class CaptureUnitTest {
   @Test
   void aDropInThatResetsExecStartGivesTheNewLaunchAndTheUnitsEnvironment() throws Exception {
     Path file = tmp.resolve("orders.yaml");
-    Run run = capture("--unit", "orders", "--unit-path", unitPath, "-o", file.toString());
+    Run run = capture("--unit", "orders", "--unit-path", unitPath, "--snapshot", "-o", file.toString());
 
     assertThat(run.code()).as(run.err()).isZero();
     Profile p = new ProfileLoader().load(file);
@@ -68,12 +76,51 @@ class CaptureUnitTest {
 
   @Test
   void aTemplateInstanceExpandsItsSpecifiers() throws Exception {
-    Run run = capture("--unit", "worker@blue.service", "--unit-path", unitPath);
+    Run run = capture("--unit", "worker@blue.service", "--unit-path", unitPath, "--snapshot");
 
     assertThat(run.code()).as(run.err()).isZero();
     Profile p = new ProfileLoader().parse(run.out(), tmp.resolve("worker.yaml"));
     assertThat(p.name()).isEqualTo("worker-blue");
     assertThat(String.join(" ", p.jvmOptions()) + " " + p.env()).contains("blue");
+  }
+
+  @Test
+  void byDefaultAUnitGivesALiveLinkedProfileThatReadsTheUnitAtEachLaunch() throws Exception {
+    Run run = capture("--unit", "worker@blue.service", "--unit-path", unitPath);
+
+    assertThat(run.code()).as(run.err()).isZero();
+    Profile linked = new ProfileLoader().parse(run.out(), tmp.resolve("worker-blue.yaml"));
+    assertThat(linked.name()).isEqualTo("worker-blue");
+    assertThat(linked.source()).isEqualTo(new ProfileSource(ProfileSource.Kind.SYSTEMD_UNIT,
+        "worker@blue.service", linked.source().mark()));
+    assertThat(linked.jar()).isNull();
+    assertThat(linked.env()).isEmpty();
+
+    SystemdUnits units = new SystemdUnits(List.of(tmp.resolve("units/etc"), tmp.resolve("units/lib")));
+    Profile p = new LiveSource(new ProcReader(), units).resolve(linked);
+    assertThat(p.java()).isEqualTo("/usr/bin/java");
+    assertThat(p.jar()).isEqualTo("/opt/worker/worker.jar");
+    assertThat(p.user()).isEqualTo("worker-blue");
+    assertThat(p.workdir()).isEqualTo(Path.of("/var/lib/worker/blue"));
+    assertThat(p.jvmOptions()).contains("-Dinstance=blue", "-Dunit=worker@blue.service");
+    assertThat(p.env()).containsExactly(Map.entry("WORKER", "blue"), Map.entry("LABEL", "worker on blue"),
+        Map.entry("COLOR", "blue"));
+  }
+
+  @Test
+  void aLiveLinkedUnitWhoseEnvironmentFileIsMissingIsOneLineNotStaleData() throws Exception {
+    Run run = capture("--unit", "orders", "--unit-path", unitPath);
+    assertThat(run.code()).as(run.err()).isZero();
+    Profile linked = new ProfileLoader().parse(run.out(), tmp.resolve("orders.yaml"));
+    SystemdUnits units = new SystemdUnits(List.of(tmp.resolve("units/etc"), tmp.resolve("units/lib")));
+
+    assertThatThrownBy(() -> new LiveSource(new ProcReader(), units).resolve(linked))
+        .isInstanceOf(TwinException.class)
+        .hasMessageStartingWith("profile 'orders', source systemd-unit: orders.service (")
+        .hasMessageContaining("/etc/orders/orders.env");
+    SystemdUnits empty = new SystemdUnits(List.of(tmp));
+    assertThatThrownBy(() -> new LiveSource(new ProcReader(), empty).resolve(linked))
+        .hasMessageEndingWith("unit orders.service not found (searched: " + tmp + "); " + LiveSource.WHAT_TO_DO);
   }
 
   @Test

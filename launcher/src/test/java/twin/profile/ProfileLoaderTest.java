@@ -217,8 +217,6 @@ class ProfileLoaderTest {
   void designKeysNotYetSupportedSaySo() {
     assertThat(message(HEAD + "databases:\n  main: {url: x}\n"))
         .isEqualTo("profiles/x.yaml:3:1: error: 'databases' is not supported yet");
-    assertThat(message("source:\n  pid: 1\n" + HEAD))
-        .isEqualTo("profiles/x.yaml:1:1: error: 'source' is not supported yet");
     assertThat(message(HEAD + "datasource: {}\n"))
         .isEqualTo("profiles/x.yaml:3:1: error: 'datasource' is not supported yet");
     for (String key : List.of("extra-classpath")) {
@@ -241,6 +239,42 @@ class ProfileLoaderTest {
         .isEqualTo("profiles/x.yaml:4:20: error: 'Ops' is not a group name");
     assertThat(message(HEAD + "twin:\n  allowed-user: [alice]\n"))
         .isEqualTo("profiles/x.yaml:4:3: error: unknown key 'allowed-user' in 'twin'; did you mean 'allowed-users'?");
+  }
+
+  @Test
+  void aSourceTakesExactlyOneOfItsFourKeys() throws ProfileException {
+    Profile byPid = loader.parse("name: x\nsource:\n  pid: 4242\n", FILE);
+    assertThat(byPid.source().kind()).isEqualTo(ProfileSource.Kind.PID);
+    assertThat(byPid.source().value()).isEqualTo("4242");
+    assertThat(byPid.source().mark().toString()).isEqualTo("profiles/x.yaml:3:8");
+    assertThat(byPid.classpath()).isEmpty();
+    assertThat(byPid.jar()).isNull();
+    Profile byFile = loader.parse("name: x\nsource: {pid-file: run/x.pid}\n", FILE);
+    assertThat(byFile.source().kind()).isEqualTo(ProfileSource.Kind.PID_FILE);
+    assertThat(byFile.source().value()).isEqualTo(FILE.toAbsolutePath().getParent().resolve("run/x.pid").toString());
+    assertThat(loader.parse("name: x\nsource: {match: orders.jar}\nenv: {A: b}\n", FILE).source())
+        .extracting(ProfileSource::kind, ProfileSource::value).containsExactly(ProfileSource.Kind.MATCH, "orders.jar");
+    assertThat(loader.parse("name: x\nsource: {systemd-unit: orders.service}\njar: a.jar\n", FILE).source().kind())
+        .isEqualTo(ProfileSource.Kind.SYSTEMD_UNIT);
+    assertThat(loader.parse("name: x\njar: a.jar\n", FILE).source()).isNull();
+  }
+
+  @Test
+  void aBadSourceSaysWhatItTakes() {
+    assertThat(message("name: x\nsource: {pid: 1, match: y}\n")).isEqualTo(
+        "profiles/x.yaml:2:18: error: 'source' takes exactly one of pid, pid-file, match, systemd-unit; keep one");
+    assertThat(message("name: x\nsource: {}\n")).isEqualTo(
+        "profiles/x.yaml:2:9: error: 'source' must be a mapping with one of: pid, pid-file, match, systemd-unit");
+    assertThat(message("name: x\nsource: orders.jar\n")).isEqualTo(
+        "profiles/x.yaml:2:9: error: 'source' must be a mapping with one of: pid, pid-file, match, systemd-unit");
+    assertThat(message("name: x\nsource:\n")).isEqualTo(
+        "profiles/x.yaml:2:1: error: 'source' has no value; must be a mapping with one of: pid, pid-file, match, systemd-unit");
+    assertThat(message("name: x\nsource: {pid: -3}\n")).isEqualTo(
+        "profiles/x.yaml:2:15: error: 'source.pid' must be a process id (a positive number)");
+    assertThat(message("name: x\nsource: {pidfile: /run/x.pid}\n")).isEqualTo(
+        "profiles/x.yaml:2:10: error: unknown key 'pidfile' in 'source'; did you mean 'pid-file'?");
+    assertThat(message("name: x\nsource: {match: \"\"}\n")).isEqualTo(
+        "profiles/x.yaml:2:17: error: 'source.match' is empty");
   }
 
   @Test
@@ -335,7 +369,7 @@ class ProfileLoaderTest {
     assertThat(message("name: x\njar: b.jar\nclasspath: a\n")).isEqualTo(
         "profiles/x.yaml:3:1: error: 'classpath' and 'jar' are mutually exclusive; keep one");
     assertThat(message("name: x\nmain: a.B\n"))
-        .isEqualTo("profiles/x.yaml:1:1: error: one of 'classpath' or 'jar' is required");
+        .isEqualTo("profiles/x.yaml:1:1: error: one of 'classpath', 'jar' or 'source' is required");
     assertThat(message("name: x\nclasspath: []\n"))
         .isEqualTo("profiles/x.yaml:2:12: error: 'classpath' is empty");
     assertThat(message("name: x\nclasspath: a.jar::b.jar\n"))

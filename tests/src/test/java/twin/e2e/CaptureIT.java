@@ -52,7 +52,7 @@ class CaptureIT {
     Spawned live = startLiveDemo(port, "pid-" + UUID.randomUUID());
     Path profile = temp.resolve("demo-live.yaml");
 
-    TwinCli.Result capture = twin.run("capture", "--pid", Long.toString(live.pid()), "-o", profile.toString());
+    TwinCli.Result capture = twin.run("capture", "--pid", Long.toString(live.pid()), "--snapshot", "-o", profile.toString());
 
     assertThat(capture.exitCode()).as(capture.describe()).isZero();
     assertThat(capture.stderrLines()).as(capture.describe()).containsExactly(
@@ -85,7 +85,8 @@ class CaptureIT {
     startLiveDemo(Host.freePort(), marker);
     Path profile = temp.resolve("by-match.yml");
 
-    TwinCli.Result capture = twin.run("capture", "--match", marker, "--name", "demo-live", "-o", profile.toString());
+    TwinCli.Result capture = twin.run("capture", "--match", marker, "--snapshot", "--name", "demo-live", "-o",
+        profile.toString());
 
     assertThat(capture.exitCode()).as(capture.describe()).isZero();
     assertSecretsKeptApart(profile, temp.resolve("by-match.env"));
@@ -95,10 +96,79 @@ class CaptureIT {
   }
 
   @Test
-  void stdoutIsRefusedWhenTheServiceHasSecrets() {
+  void byDefaultTheProfileIsLiveLinkedAndHoldsNoSecretSoStdoutIsFine() throws Exception {
+    String marker = "linked-" + UUID.randomUUID();
+    Spawned live = startLiveDemo(Host.freePort(), marker);
+
+    TwinCli.Result r = twin.run("capture", "--match", marker, "--name", "demo-linked");
+
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    assertThat(r.stderr()).isEmpty();
+    assertThat(r.stdout()).doesNotContain(TOKEN).contains("name: \"demo-linked\"\nsource:\n  match: \"" + marker + "\"\n")
+        .contains("# It runs: demo.DemoService");
+    Path profile = Files.writeString(temp.resolve("demo-linked.yaml"), r.stdout());
+    TwinCli.Result show = twin.run("profiles", "show", profile.toString());
+    assertThat(show.exitCode()).as(show.describe()).isZero();
+    assertThat(show.stdout()).doesNotContain(TOKEN).contains("DEMO_API_TOKEN: \"***\"", "\"demo.DemoService\"",
+        "-Dcapture.it=" + marker, "\"" + Fixtures.demoDir() + "\"");
+
+    TwinCli.Result dryRun = twin.run("launch", profile.toString(), "--dry-run");
+    assertThat(dryRun.exitCode()).as(dryRun.describe()).isZero();
+    assertThat(dryRun.stdout()).doesNotContain(TOKEN).contains("DEMO_API_TOKEN='***'", "-Dcapture.it=" + marker);
+
+    TwinCli.Result byPid = twin.run("capture", "--pid", Long.toString(live.pid()));
+    assertThat(byPid.exitCode()).as(byPid.describe()).isZero();
+    assertThat(byPid.stdout()).contains("source:\n  pid: \"" + live.pid() + "\"");
+    assertThat(byPid.stderrLines()).containsExactly("twin: warning: source pid: " + live.pid()
+        + " stops working when the service restarts; prefer source: {pid-file: ...} or {match: ...}");
+  }
+
+  @Test
+  void aUnitIsCapturedLiveLinkedAndItsFileIsReadAgainAtLaunch() throws Exception {
+    int port = Host.freePort();
+    Path units = Files.createDirectories(temp.resolve("units"));
+    Path envFile = Files.writeString(temp.resolve("unit.env"), "DEMO_API_TOKEN=" + TOKEN + "\n");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path unit = units.resolve("capture-it-demo.service");
+    Files.writeString(unit, "[Service]\n"
+        + "ExecStart=" + java + " -Xmx64m -cp target/demo-service.jar:target/lib/sqlite-jdbc.jar demo.DemoService\n"
+        + "WorkingDirectory=" + Fixtures.demoDir() + "\n"
+        + "Environment=\"DEMO_PORT=" + port + "\" DEMO_DB_PATH=" + temp.resolve("unit.db") + "\n"
+        + "EnvironmentFile=-" + temp.resolve("missing.env") + "\n"
+        + "EnvironmentFile=" + envFile + "\n");
+    twin.env("TWIN_UNIT_PATH", units.toString());
+    Path profile = temp.resolve("unit-demo.yaml");
+
+    TwinCli.Result capture = twin.run("capture", "--unit", "capture-it-demo", "-o", profile.toString());
+
+    assertThat(capture.exitCode()).as(capture.describe()).isZero();
+    assertThat(Files.readString(profile)).contains("name: \"capture-it-demo\"\nsource:\n  systemd-unit: "
+        + "\"capture-it-demo.service\"\n").doesNotContain(TOKEN);
+    TwinCli.Result first = twin.run("launch", profile.toString(), "-e", "(System/getenv \"DEMO_PORT\")",
+        "-e", "(System/getProperty \"user.dir\")", "-e", "(System/getenv \"DEMO_API_TOKEN\")");
+    assertThat(first.exitCode()).as(first.describe()).isZero();
+    assertThat(first.stdoutLines()).as(first.describe())
+        .containsExactly("\"" + port + "\"", "\"" + Fixtures.demoDir() + "\"", "\"***\"");
+    assertThat(first.stdout() + first.stderr()).doesNotContain(TOKEN);
+
+    Files.writeString(unit, Files.readString(unit).replace("DEMO_PORT=" + port, "DEMO_PORT=1" + port));
+    TwinCli.Result second = twin.run("launch", profile.toString(), "-e", "(System/getenv \"DEMO_PORT\")");
+    assertThat(second.stdoutLines()).as("the unit is read again: %s", second.describe())
+        .containsExactly("\"1" + port + "\"");
+
+    Files.delete(unit);
+    TwinCli.Result gone = twin.run("launch", profile.toString(), "--dry-run");
+    assertThat(gone.exitCode()).as(gone.describe()).isEqualTo(2);
+    assertThat(gone.stderrLines()).containsExactly("twin: error: profile 'capture-it-demo', source systemd-unit: "
+        + "capture-it-demo.service (" + profile + ":7:17): unit capture-it-demo.service not found (searched: " + units
+        + "); start the service, or capture a self-contained profile with twin capture --snapshot");
+  }
+
+  @Test
+  void aSnapshotOnStdoutIsRefusedWhenTheServiceHasSecrets() {
     Spawned live = startLiveDemo(Host.freePort(), "stdout-" + UUID.randomUUID());
 
-    TwinCli.Result r = twin.run("capture", "--pid", Long.toString(live.pid()));
+    TwinCli.Result r = twin.run("capture", "--pid", Long.toString(live.pid()), "--snapshot");
 
     assertThat(r.exitCode()).as(r.describe()).isEqualTo(2);
     assertThat(r.stdout()).isEmpty();
