@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param twin the twin's own settings
  * @param marks where each value came from, keyed like {@code jvm-options[2]}, {@code env.FOO},
  *     {@code twin.heap}; each mark points at the value
+ * @param databases the named databases of {@code databases:} and {@code datasource:}, in order
  */
 public record Profile(
     Path file,
@@ -43,7 +44,8 @@ public record Profile(
     List<Path> envFiles,
     String user,
     TwinSettings twin,
-    Map<String, SourceMark> marks) {
+    Map<String, SourceMark> marks,
+    Map<String, Database> databases) {
 
   /** Copies the collections; null collections become empty and a null twin becomes empty. */
   public Profile {
@@ -56,6 +58,14 @@ public record Profile(
     envFiles = envFiles == null ? List.of() : List.copyOf(envFiles);
     twin = twin == null ? TwinSettings.empty() : twin;
     marks = marks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(marks));
+    databases = databases == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(databases));
+  }
+
+  /** A profile without databases. */
+  public Profile(Path file, String name, String java, Path workdir, List<String> classpath, String jar, String main,
+      List<String> args, List<String> jvmOptions, Map<String, String> env, List<Path> envFiles, String user,
+      TwinSettings twin, Map<String, SourceMark> marks) {
+    this(file, name, java, workdir, classpath, jar, main, args, jvmOptions, env, envFiles, user, twin, marks, null);
   }
 
   /** Where the value of {@code key} (e.g. {@code classpath[0]}, {@code env.FOO}) was written. */

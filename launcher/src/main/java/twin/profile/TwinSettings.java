@@ -17,6 +17,7 @@ import java.util.Map;
  * @param maxLifetime a detached twin's maximum lifetime ({@code 8h}); null means the default
  * @param requireReason whether every session must give a reason (for the transcript)
  * @param secretNames more words that mark a variable as a secret (besides PASSWORD, TOKEN, KEY, ...)
+ * @param extraClasspath entries appended to the twin's classpath (e.g. a JDBC driver), absolute
  */
 public record TwinSettings(
     List<String> init,
@@ -27,7 +28,8 @@ public record TwinSettings(
     String idleTimeout,
     String maxLifetime,
     boolean requireReason,
-    List<String> secretNames) {
+    List<String> secretNames,
+    List<String> extraClasspath) {
 
   private static final TwinSettings EMPTY = new TwinSettings(null, null, null, null, null, null, null, false, null);
 
@@ -38,6 +40,13 @@ public record TwinSettings(
     env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
     unsetEnv = unsetEnv == null ? List.of() : List.copyOf(unsetEnv);
     secretNames = secretNames == null ? List.of() : List.copyOf(secretNames);
+    extraClasspath = extraClasspath == null ? List.of() : List.copyOf(extraClasspath);
+  }
+
+  /** Settings without an extra classpath. */
+  public TwinSettings(List<String> init, String heap, List<String> keepOptions, Map<String, String> env,
+      List<String> unsetEnv, String idleTimeout, String maxLifetime, boolean requireReason, List<String> secretNames) {
+    this(init, heap, keepOptions, env, unsetEnv, idleTimeout, maxLifetime, requireReason, secretNames, null);
   }
 
   /** Settings without lifetimes (the defaults apply). */
@@ -55,6 +64,6 @@ public record TwinSettings(
   public boolean isEmpty() {
     return init.isEmpty() && heap == null && keepOptions.isEmpty() && env.isEmpty()
         && unsetEnv.isEmpty() && idleTimeout == null && maxLifetime == null
-        && !requireReason && secretNames.isEmpty();
+        && !requireReason && secretNames.isEmpty() && extraClasspath.isEmpty();
   }
 }
