@@ -24,11 +24,14 @@ public final class SqlFailure extends RuntimeException {
   static SqlFailure of(String context, SQLException e) {
     String state = e.getSQLState();
     String message = firstLine(e.getMessage());
-    if (message.startsWith("ERROR: ")) {
-      message = message.substring("ERROR: ".length());
+    for (String severity : new String[] {"ERROR: ", "FATAL: "}) {
+      if (message.startsWith(severity)) {
+        message = message.substring(severity.length());
+      }
     }
     String text = (state == null ? "" : "SQLSTATE " + state + ": ") + message;
-    return new SqlFailure(context == null ? text : context + ": " + text, state, e);
+    // No cause: Clojure's REPL reports the root cause, and this one line already says it all.
+    return new SqlFailure(context == null ? text : context + ": " + text, state, null);
   }
 
   static String firstLine(String s) {
