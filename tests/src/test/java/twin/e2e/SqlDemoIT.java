@@ -76,8 +76,8 @@ class SqlDemoIT {
 
     TwinCli.Result table = twin.run("sql", profile.toString(), "select id, status from orders order by id");
     assertThat(table.exitCode()).as(table.describe()).isZero();
-    assertThat(table.stdoutLines()).containsExactly(" id | status   ", "----+----------", " 1  | paid     ",
-        " 2  | shipped  ", " 3  | paid     ", "(3 rows)", "... 2 more rows");
+    assertThat(table.stdoutLines()).containsExactly(" id | status ", "----+---------", " 1  | paid   ",
+        " 2  | shipped", " 3  | paid   ", "(3 rows)", "... 2 more rows");
 
     TwinCli.Result repl = twin.run("launch", profile.toString(),
         "-e", "(count (sql \"select * from orders where status = ?\" \"paid\"))",

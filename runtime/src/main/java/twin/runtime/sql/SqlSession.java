@@ -183,9 +183,6 @@ public final class SqlSession implements AutoCloseable {
         s.execute("SET lock_timeout = " + spec.lockTimeout().toMillis());
         s.execute("SET idle_in_transaction_session_timeout = " + DbSpec.IDLE_IN_TRANSACTION.toMillis());
         s.execute("SET application_name = '" + applicationName.replace("'", "''") + "'");
-        if (readOnly) {
-          s.execute("SET default_transaction_read_only = on");
-        }
       }
     } else if (isSqlite()) {
       try (Statement s = c.createStatement()) {
@@ -198,6 +195,14 @@ public final class SqlSession implements AutoCloseable {
       c.setReadOnly(true);
     }
     c.setAutoCommit(false);
+    if (readOnly && isPostgres()) {
+      // After setAutoCommit: pgjdbc's readOnlyMode=always sets the session back to READ WRITE when
+      // autocommit goes off (it begins each transaction READ ONLY instead); both layers stay on.
+      try (Statement s = c.createStatement()) {
+        s.execute("SET SESSION default_transaction_read_only = on");
+      }
+      c.commit();
+    }
   }
 
   public String name() {
