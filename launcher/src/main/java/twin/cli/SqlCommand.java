@@ -86,6 +86,10 @@ public final class SqlCommand implements Callable<Integer> {
     int code;
     if (twin != null) {
       twin = twin.withReason(TwinsCommands.requiredReason(twin, reason));
+      if (allowWrites) {
+        err.println("twin: warning: --allow-writes applies to a twin started for PROFILE; " + twin.entry().id()
+            + " keeps what it was launched with (twin launch --allow-writes)");
+      }
       printer = new SqlPrinter(out, err, Redactor.none());
       code = Launches.evalIn(twin, form, "sql", printer);
     } else {

@@ -566,4 +566,20 @@ class LaunchPlannerTest {
     assertThatThrownBy(() -> plan.jvmOptions().add("-Xdebug"))
         .isInstanceOf(UnsupportedOperationException.class);
   }
+
+  @Test
+  void extraClasspathGoesAfterTheServiceAndDatabasesGetTheirFile() {
+    TwinSettings twin = new TwinSettings(List.of(), null, List.of(), Map.of(), List.of(), null, null, false, List.of(),
+        List.of("/opt/jdbc/postgresql.jar"));
+    Profile withDb = new Profile(PROFILE_FILE, "orders", JAVA.toString(), WORKDIR, List.of("orders.jar"), null,
+        SERVICE_MAIN, List.of(), List.of(), Map.of(), List.of(), "orders", twin, Map.of(),
+        Map.of("main", twin.profile.Database.ofForm("main", "(orders.db/pool)")));
+    LaunchPlan plan = LaunchPlanner.plan(withDb, new Facts().build(), options());
+    assertThat(plan.classpath()).containsSubsequence("/opt/orders/orders.jar", "/opt/jdbc/postgresql.jar",
+        RUNTIME_JAR.toString());
+    assertThat(plan.jvmOptions()).contains("-Dtwin.sql.config=" + PRIVATE.resolve("databases.properties"));
+
+    LaunchPlan none = plan(new Facts());
+    assertThat(none.jvmOptions()).noneMatch(o -> o.startsWith("-Dtwin.sql.config="));
+  }
 }

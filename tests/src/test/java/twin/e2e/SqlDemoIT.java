@@ -51,9 +51,11 @@ class SqlDemoIT {
     assertThat(db).doesNotExist();
     assertThat(db.getParent()).doesNotExist();
 
-    TwinCli.Result launch = twin.run("launch", profile.toString(), "-e", "(+ 1 2)");
+    TwinCli.Result launch = twin.run("launch", profile.toString(), "-e", "(+ 1 2)",
+        "-e", "[(some? (find-ns 'twin.sql)) (fn? @#'user/sql) (:macro (meta #'user/with-db))]");
     assertThat(launch.exitCode()).as("the profile still launches: %s", launch.describe()).isZero();
-    assertThat(launch.stdoutLines()).containsExactly("3");
+    assertThat(launch.stdoutLines()).as("the helpers are stubs; twin.sql is not loaded before a first call")
+        .containsExactly("3", "[false true true]");
   }
 
   @Test
@@ -61,7 +63,9 @@ class SqlDemoIT {
     twin = new TwinCli(temp);
     int port = Host.freePort();
     Path db = temp.resolve("data/demo.db");
-    Path profile = Fixtures.demoProfile(temp.resolve("profiles"), port, Host.freePort(), db, DATABASES);
+    Path profile = Fixtures.demoProfile(temp.resolve("profiles"), port, Host.freePort(), db, DATABASES
+        + "  fromcode:\n"
+        + "    datasource: \"(demo.Database/connect (demo.Config/fromEnv))\"\n");
     Spawned live = twin.spawn(Fixtures.demoDir(),
         Map.of("DEMO_PORT", Integer.toString(port), "DEMO_DB_PATH", db.toString(), "DEMO_API_TOKEN", Fixtures.DEMO_TOKEN),
         "java", "-jar", Fixtures.demoJar().toString());
@@ -89,6 +93,14 @@ class SqlDemoIT {
     assertThat(repl.stdout()).as(repl.describe()).contains("\n2\n").contains("(\"events\" \"orders\")")
         .contains("(\"id\" \"customer\" \"total_cents\" \"status\")").contains("\ntrue\n");
     assertThat(repl.stderr()).contains("sql! is refused: database 'main' is read-only");
+
+    TwinCli.Result code = twin.run("sql", profile.toString(), "--db", "fromcode", "--format", "csv",
+        "select count(*) as n from orders");
+    assertThat(code.stdoutLines()).as("a connection from the service's own code: %s", code.describe())
+        .containsExactly("n", "5");
+    TwinCli.Result codeWrite = twin.run("sql", profile.toString(), "--db", "fromcode", "delete from orders");
+    assertThat(codeWrite.exitCode()).as(codeWrite.describe()).isEqualTo(1);
+    assertThat(codeWrite.stderr()).contains("twin: error: ");
 
     TwinCli.Result write = twin.run("sql", profile.toString(), "delete from orders");
     assertThat(write.exitCode()).as(write.describe()).isEqualTo(1);
