@@ -294,4 +294,28 @@ class SqlIT {
     assertThat(r.stdoutLines()).containsExactly("i", "1", "2");
     assertThat(r.stackTraceLines()).as(r.describe()).isEmpty();
   }
+
+  @Test
+  void ctrlCInTheReplCancelsARunningQuery() {
+    Tmux tmux = new Tmux(temp.resolve("ctrl-c"), twin.environment());
+    try {
+      tmux.requireInstalled();
+      tmux.newSession(Fixtures.repo(), Fixtures.twinScript() + " attach " + id);
+      Host.await(Duration.ofSeconds(60), "the prompt", () -> tmux.screen().contains("user=> "), tmux::screen);
+      tmux.type("(sql \"select pg_sleep(60)\")");
+      tmux.keys("Enter");
+      String running = "select count(*) from pg_stat_activity where query = 'select pg_sleep(60)' and state = 'active'";
+      Host.await(Duration.ofSeconds(30), "the query runs on the server", () -> scalar(running) == 1, tmux::screen);
+      tmux.keys("C-c");
+      Host.await(Duration.ofSeconds(10), "the statement is cancelled",
+          () -> tmux.screen().contains("interrupted: the statement was cancelled"), tmux::screen);
+      assertThat(tmux.screen()).contains("SQLSTATE 57014: canceling statement due to user request");
+      assertThat(scalar(running)).as("nothing left running on the server").isZero();
+      tmux.type("(sql \"select 40 + 2 as answer\")");
+      tmux.keys("Enter");
+      Host.await(Duration.ofSeconds(30), "the session still works", () -> tmux.screen().contains(" 42"), tmux::screen);
+    } finally {
+      tmux.killServer();
+    }
+  }
 }

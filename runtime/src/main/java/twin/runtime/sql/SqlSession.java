@@ -37,6 +37,9 @@ public final class SqlSession implements AutoCloseable {
       "jdbc:oracle:", "oracle.jdbc.OracleDriver",
       "jdbc:sqlserver:", "com.microsoft.sqlserver.jdbc.SQLServerDriver");
   static final int CONNECT_TIMEOUT_SECONDS = 10;
+  /** Statements running now, by thread: an interrupted thread's statement is cancelled. */
+  private static final Map<Thread, Statement> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
+  private static volatile boolean watching;
 
   private final DbSpec spec;
   private final Connection connection;
@@ -276,7 +279,13 @@ public final class SqlSession implements AutoCloseable {
         for (int i = 0; params != null && i < params.length; i++) {
           ps.setObject(i + 1, params[i]);
         }
-        boolean isResult = ps.execute();
+        watch(ps);
+        boolean isResult;
+        try {
+          isResult = ps.execute();
+        } finally {
+          RUNNING.remove(Thread.currentThread());
+        }
         for (int results = 0; ; results++) {
           if (isResult) {
             try (ResultSet rs = ps.getResultSet()) {
@@ -298,6 +307,9 @@ public final class SqlSession implements AutoCloseable {
       finish(savepoint);
     } catch (SQLException e) {
       undo(savepoint, e.getSQLState());
+      if (Thread.interrupted()) {
+        throw new SqlFailure("interrupted: the statement was cancelled (" + SqlFailure.of(null, e).getMessage() + ")");
+      }
       throw SqlFailure.of(null, e);
     } catch (IOException e) {
       undo(savepoint, null);
@@ -326,7 +338,7 @@ public final class SqlSession implements AutoCloseable {
       } else {
         more++;
       }
-      if (((shown + more) & 1023) == 0 && Thread.currentThread().isInterrupted()) {
+      if (((shown + more) & 1023) == 0 && Thread.interrupted()) {
         cancelQuietly(ps);
         throw new SqlFailure("interrupted");
       }
@@ -456,6 +468,38 @@ public final class SqlSession implements AutoCloseable {
         return columns == null ? rs.getObject(column) : rs.getObject(columns[column - 1]);
       }
     };
+  }
+
+  /**
+   * Registers {@code s} as the current thread's running statement. A waiting driver does not
+   * notice a thread interrupt (Ctrl-C in the REPL), so a watcher cancels the statement instead.
+   */
+  private static void watch(Statement s) {
+    RUNNING.put(Thread.currentThread(), s);
+    if (!watching) {
+      synchronized (RUNNING) {
+        if (!watching) {
+          Thread watcher = new Thread(() -> {
+            while (true) {
+              RUNNING.forEach((thread, statement) -> {
+                if (thread.isInterrupted() || !thread.isAlive()) {
+                  RUNNING.remove(thread, statement);
+                  cancelQuietly(statement);
+                }
+              });
+              try {
+                Thread.sleep(100);
+              } catch (InterruptedException e) {
+                return;
+              }
+            }
+          }, "twin-sql-cancel");
+          watcher.setDaemon(true);
+          watcher.start();
+          watching = true;
+        }
+      }
+    }
   }
 
   private static void cancelQuietly(Statement s) {

@@ -31,7 +31,7 @@ public final class Writers {
       if (pending >= CHUNK) {
         out.flush();
         pending = 0;
-        if (Thread.currentThread().isInterrupted()) {
+        if (Thread.interrupted()) {
           throw new SqlFailure("interrupted");
         }
       }
