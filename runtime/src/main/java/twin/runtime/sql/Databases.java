@@ -74,11 +74,16 @@ public final class Databases {
     return names;
   }
 
+  /** The profile's name: from the file, or the {@code twin.profile} property every twin has. */
+  private String profile() {
+    return config.getProperty("profile", System.getProperty("twin.profile", "?"));
+  }
+
   /** {@code main} when there is one, else the first. */
   public String defaultName() {
     if (names.isEmpty()) {
       throw new SqlFailure("this twin has no databases: add a databases: section (or datasource:) to the profile "
-          + config.getProperty("profile", "") + "; see profiles/README.md");
+          + profile() + "; see profiles/README.md");
     }
     return names.contains("main") ? "main" : names.get(0);
   }
@@ -89,7 +94,7 @@ public final class Databases {
       name = defaultName();
     }
     if (!names.contains(name)) {
-      throw new SqlFailure("no database '" + name + "' in profile " + config.getProperty("profile", "")
+      throw new SqlFailure("no database '" + name + "' in profile " + profile()
           + (names.isEmpty() ? " (it has none)" : "; it has: " + String.join(", ", names)));
     }
     return DbSpec.from(config, name);
@@ -129,7 +134,7 @@ public final class Databases {
 
   /** {@code twin:<profile>:<user>}, so a DBA can find (and end) the twin's sessions. */
   public String applicationName() {
-    return "twin:" + config.getProperty("profile", "") + ":" + config.getProperty("os-user", "");
+    return "twin:" + profile() + ":" + config.getProperty("os-user", "");
   }
 
   /** Closes (and so rolls back) a shared session, e.g. when a {@code with-db} block ends. */
