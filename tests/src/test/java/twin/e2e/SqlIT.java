@@ -318,4 +318,22 @@ class SqlIT {
       tmux.killServer();
     }
   }
+
+  @Test
+  void aFileOfStatementsAsJsonAndRowLimits() throws Exception {
+    Path file = temp.resolve("two.sql");
+    Files.writeString(file, "select id from items where id = 1;\nselect name from items where id = 2;\n");
+    TwinCli.Result json = twin.run("sql", id, "-f", file.toString(), "--format", "json");
+    assertThat(json.exitCode()).as(json.describe()).isZero();
+    assertThat(json.stdout()).isEqualTo("[\n{\"id\":1}\n]\n[\n{\"name\":\"second, with a comma\"}\n]\n");
+
+    TwinCli.Result none = twin.run("sql", id, "--format", "csv", "--max-rows", "0", "select id from items");
+    assertThat(none.exitCode()).as(none.describe()).isZero();
+    assertThat(none.stdout()).isEqualTo("id\n");
+    assertThat(none.stderrLines()).containsExactly("twin: ... 3 more rows (not shown; use --all or --max-rows)");
+
+    TwinCli.Result usage = twin.run("sql", id, "--all", "--max-rows", "2", "select 1");
+    assertThat(usage.exitCode()).as(usage.describe()).isEqualTo(2);
+    assertThat(usage.stderrLines()).containsExactly("twin: error: --max-rows and --all do not go together");
+  }
 }
