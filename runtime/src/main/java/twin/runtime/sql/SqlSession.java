@@ -106,13 +106,14 @@ public final class SqlSession implements AutoCloseable {
         props.setProperty("readOnlyMode", "always");
       }
     } else if (url.startsWith("jdbc:sqlite:")) {
-      if (readOnly) {
+      if (!spec.mode().equals(DbSpec.READ_WRITE)) {
         Path file = sqliteFile(url);
         if (file != null && !Files.exists(file)) {
           throw new SqlFailure(where + ": the SQLite file " + file.toAbsolutePath()
-              + " does not exist (read-only mode never creates it)");
+              + " does not exist (" + spec.mode() + " mode never creates it)");
         }
-        props.setProperty("open_mode", "1"); // SQLITE_OPEN_READONLY: no write, no create
+        // SQLITE_OPEN_READONLY (1) or SQLITE_OPEN_READWRITE (2), never SQLITE_OPEN_CREATE.
+        props.setProperty("open_mode", readOnly ? "1" : "2");
       }
       props.setProperty("busy_timeout", Long.toString(spec.lockTimeout().toMillis()));
     }
