@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import twin.ExitCodes;
 import twin.TwinException;
+import twin.profile.Database;
 import twin.profile.Profile;
 import twin.profile.TwinSettings;
 
@@ -573,7 +574,7 @@ class LaunchPlannerTest {
         List.of("/opt/jdbc/postgresql.jar"));
     Profile withDb = new Profile(PROFILE_FILE, "orders", JAVA.toString(), WORKDIR, List.of("orders.jar"), null,
         SERVICE_MAIN, List.of(), List.of(), Map.of(), List.of(), "orders", twin, Map.of(),
-        Map.of("main", twin.profile.Database.ofForm("main", "(orders.db/pool)")));
+        Map.of("main", Database.ofForm("main", "(orders.db/pool)")));
     LaunchPlan plan = LaunchPlanner.plan(withDb, new Facts().build(), options());
     assertThat(plan.classpath()).containsSubsequence("/opt/orders/orders.jar", "/opt/jdbc/postgresql.jar",
         RUNTIME_JAR.toString());
