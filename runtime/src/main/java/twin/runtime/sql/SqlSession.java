@@ -105,6 +105,9 @@ public final class SqlSession implements AutoCloseable {
       if (readOnly) {
         props.setProperty("readOnlyMode", "always");
       }
+      // Where pgjdbc cannot stream (several statements at once), a big result fails with 08S01
+      // instead of filling the twin's heap; a streamed fetch holds only fetch-size rows.
+      props.setProperty("maxResultBuffer", "25percent");
     } else if (url.startsWith("jdbc:sqlite:")) {
       if (!spec.mode().equals(DbSpec.READ_WRITE)) {
         Path file = sqliteFile(url);
