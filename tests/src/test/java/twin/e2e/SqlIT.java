@@ -327,6 +327,17 @@ class SqlIT {
     assertThat(json.exitCode()).as(json.describe()).isZero();
     assertThat(json.stdout()).isEqualTo("[\n{\"id\":1}\n]\n[\n{\"name\":\"second, with a comma\"}\n]\n");
 
+    // A file of several statements streams too: 3M rows counted by the 64m twin.
+    Path big = temp.resolve("big.sql");
+    Files.writeString(big, "select 1 as first;\nselect i, md5(i::text) from generate_series(1, 3000000) i;\n");
+    TwinCli.Result many = twin.run(Duration.ofSeconds(120), null, "sql", id, "-f", big.toString(), "--format", "csv");
+    assertThat(many.exitCode()).as("exit code; stderr: %s", many.stderr()).isZero();
+    assertThat(many.stdout()).startsWith("first\n1\ni,md5\n1,c4ca4238a0b923820dcc509a6f75849b\n");
+    assertThat(many.stdoutLines()).hasSize(2 + 1 + 500);
+    assertThat(many.stderrLines()).containsExactly("twin: ... 2999500 more rows (not shown; use --all or --max-rows)");
+    TwinCli.Result after = twin.run("sql", id, "--format", "csv", "select 'still alive' as twin");
+    assertThat(after.stdoutLines()).as("the twin survived: %s", after.describe()).containsExactly("twin", "still alive");
+
     TwinCli.Result none = twin.run("sql", id, "--format", "csv", "--max-rows", "0", "select id from items");
     assertThat(none.exitCode()).as(none.describe()).isZero();
     assertThat(none.stdout()).isEqualTo("id\n");

@@ -105,8 +105,8 @@ public final class SqlSession implements AutoCloseable {
       if (readOnly) {
         props.setProperty("readOnlyMode", "always");
       }
-      // Where pgjdbc cannot stream (several statements at once), a big result fails with 08S01
-      // instead of filling the twin's heap; a streamed fetch holds only fetch-size rows.
+      // A safety net: should pgjdbc ever buffer a whole result (it streams with a fetch size and
+      // autocommit off, even for several statements), a big one fails with 08S01, not an OOM.
       props.setProperty("maxResultBuffer", "25percent");
     } else if (url.startsWith("jdbc:sqlite:")) {
       if (!spec.mode().equals(DbSpec.READ_WRITE)) {
