@@ -163,7 +163,7 @@ public final class LiveSource {
         written.mark("jvm-options").isPresent() ? written.jvmOptions() : live.jvmOptions(),
         env, List.of(),
         written.user() != null ? written.user() : live.user(),
-        written.twin(), written.marks(), written.source());
+        written.twin(), written.marks(), written.source(), written.databases());
   }
 
   private static Map<String, String> envFile(Path file) {

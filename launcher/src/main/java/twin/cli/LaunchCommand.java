@@ -86,6 +86,9 @@ public final class LaunchCommand implements Callable<Integer> {
   @Option(names = "--reason", paramLabel = "TEXT", description = "Why this twin runs (shown by twin ps).")
   String reason;
 
+  @Option(names = "--allow-writes", description = "Let the twin open databases in mode read-write (otherwise refused).")
+  boolean allowWrites;
+
   @Option(names = "--scope", description = "Run the twin in a transient systemd scope with MemoryMax (twice the heap) and low CPU and IO weight. Needs a running systemd.")
   boolean scope;
 
@@ -113,6 +116,11 @@ public final class LaunchCommand implements Callable<Integer> {
 
     if (dryRun) {
       out.print(PlanRenderer.render(plan, prepared.redactor()));
+      List<String> databases = twin.plan.DatabaseConfig.describe(prepared.profile(), prepared.redactor());
+      if (!databases.isEmpty()) {
+        out.println("databases (resolved inside the twin; written to its private directory):");
+        databases.forEach(d -> out.println("  " + d));
+      }
       out.flush();
       return ExitCodes.OK;
     }
@@ -137,7 +145,7 @@ public final class LaunchCommand implements Callable<Integer> {
     }
     String text = forms.isEmpty() ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : String.join("\n", forms);
     return Launches.runOnce(prepared, text, forms.isEmpty() ? "stdin" : "eval", keepFiles,
-        Launches.printer(out, err, prepared.redactor()), reason);
+        Launches.printer(out, err, prepared.redactor()), reason, allowWrites);
   }
 
   private int interactive(Launches.Prepared prepared, Environment world) throws IOException {
@@ -157,7 +165,8 @@ public final class LaunchCommand implements Callable<Integer> {
   /** One twin at the console; true when it must be restarted. */
   private boolean interactiveTwin(Launches.Prepared prepared, Console console) {
     LaunchPlan plan = prepared.plan();
-    Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, console::service);
+    Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, console::service,
+        Launches.privateFiles(prepared, allowWrites));
     Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
@@ -199,6 +208,9 @@ public final class LaunchCommand implements Callable<Integer> {
     }
     if (reason != null) {
       command.addAll(List.of("--reason", reason));
+    }
+    if (allowWrites) {
+      command.add("--allow-writes");
     }
     command.add(plan.profileFile().toString());
     Process supervisor = TwinProcess.spawnDetached(command, world.cwd, log);

@@ -23,6 +23,8 @@ import twin.supervisor.Supervisor;
 import twin.audit.ClientInfo;
 import twin.audit.Recorder;
 import java.nio.file.Path;
+import java.util.Map;
+import twin.plan.DatabaseConfig;
 
 /** What launch, supervise and eval share: planning a twin, running init, running forms. */
 final class Launches {
@@ -48,7 +50,14 @@ final class Launches {
         world.locations().runtimeDir().resolve(id), Os.uid(), Os.userName(), heap, scope);
     LaunchPlan plan = LaunchPlanner.plan(profile, facts, options);
     plan = plan.withArchive(ClassDataArchive.decide(plan, world.locations().cacheDir(), facts.user().uid() != Os.uid()));
-    return new Prepared(profile, plan, new Redactor(plan.env(), profile.twin().secretNames()));
+    return new Prepared(profile, plan, new Redactor(plan.env(), profile.twin().secretNames())
+        .plus(DatabaseConfig.literalSecrets(profile)));
+  }
+
+  /** The files written into the twin's private directory before it starts: the databases file. */
+  static Map<String, String> privateFiles(Prepared prepared, boolean allowWrites) {
+    String config = DatabaseConfig.render(prepared.profile(), Os.userName(), allowWrites);
+    return config == null ? Map.of() : Map.of(DatabaseConfig.FILE_NAME, config);
   }
 
   /** The recorder of a twin's sessions: transcripts under the state dir. */
@@ -83,8 +92,15 @@ final class Launches {
 
   /** Starts a twin, evaluates {@code text} in it, ends it: exit 1 if a form threw. */
   static int runOnce(Prepared prepared, String text, String kind, boolean keepFiles, Printer printer, String reason) {
+    return runOnce(prepared, text, kind, keepFiles, printer, reason, false);
+  }
+
+  /** {@link #runOnce}, with read-write databases allowed or not ({@code --allow-writes}). */
+  static int runOnce(Prepared prepared, String text, String kind, boolean keepFiles, Printer printer, String reason,
+      boolean allowWrites) {
     LaunchPlan plan = prepared.plan();
-    Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, printer::service);
+    Supervisor supervisor = Supervisor.start(plan, Os.uid(), keepFiles, printer::service,
+        privateFiles(prepared, allowWrites));
     Thread cleanup = new Thread(supervisor::close, "twin-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
@@ -100,11 +116,19 @@ final class Launches {
   /** Evaluates {@code text} in a new session of {@code twin}; exit 1 if a form threw. */
   static int evalIn(twin.supervisor.SessionOpener twin, String text, String kind, Printer printer) {
     SessionDriver session = new SessionDriver(printer).open(twin, kind);
+    if (printer instanceof SessionAware aware) {
+      aware.opened(session);
+    }
     if (!text.isBlank()) {
       session.eval(text);
     }
     session.close();
     return session.failures() > 0 ? ExitCodes.FAILED : ExitCodes.OK;
+  }
+
+  /** A printer that wants the session it prints for, e.g. to interrupt it when its reader goes away. */
+  interface SessionAware {
+    void opened(SessionDriver session);
   }
 
   static StreamPrinter printer(PrintWriter out, PrintWriter err, Redactor redactor) {

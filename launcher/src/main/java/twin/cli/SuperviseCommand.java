@@ -57,6 +57,9 @@ public final class SuperviseCommand implements Callable<Integer> {
   @Option(names = "--reason")
   String reason;
 
+  @Option(names = "--allow-writes")
+  boolean allowWrites;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter log = spec.commandLine().getErr();
@@ -81,7 +84,8 @@ public final class SuperviseCommand implements Callable<Integer> {
     Printer printer = Launches.printer(log, log, redactor);
     logLine(log, "supervisor of " + id + " starting (profile " + plan.profileFile() + ")");
 
-    Supervisor supervisor = Supervisor.start(plan, Os.uid(), false, line -> logLine(log, "service: " + redactor.redact(line)));
+    Supervisor supervisor = Supervisor.start(plan, Os.uid(), false, line -> logLine(log, "service: " + redactor.redact(line)),
+        Launches.privateFiles(prepared, allowWrites));
     AtomicReference<ControlServer> bound = new AtomicReference<>();
     // SIGTERM or SIGHUP: the same end as any other, run by the JVM's shutdown instead of finally.
     Thread cleanup = new Thread(() -> {

@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
             + "service is left alone.",
         ""},
     subcommands = {LaunchCommand.class, TwinsCommands.AttachCommand.class, TwinsCommands.EvalCommand.class,
-        TwinsCommands.RunCommand.class, TwinsCommands.PsCommand.class, TwinsCommands.StopCommand.class,
+        TwinsCommands.RunCommand.class, SqlCommand.class, TwinsCommands.PsCommand.class, TwinsCommands.StopCommand.class,
         ProfilesCommand.class, CaptureCommand.class, DiffCommand.class, AuditCommand.class, SuperviseCommand.class,
         SystemdCommand.class, DoctorCommand.class, CompletionCommand.class, picocli.CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",

@@ -39,6 +39,9 @@ public final class LaunchPlanner {
     jvmOptions.add("-XX:ErrorFile=" + privateDir.resolve("hs_err_pid%p.log"));
     jvmOptions.add("-Djava.io.tmpdir=" + privateDir.resolve("tmp"));
     jvmOptions.add("-Dtwin.profile=" + profile.name());
+    if (!profile.databases().isEmpty()) {
+      jvmOptions.add("-D" + DatabaseConfig.PROPERTY + "=" + privateDir.resolve(DatabaseConfig.FILE_NAME));
+    }
     jvmOptions.addAll(interactiveDefaults(jvmOptions));
     Map<String, String> env = environment(profile, facts, options, keep, decisions);
     // Command-line options win over JAVA_TOOL_OPTIONS, so the twin's identity goes last.
@@ -48,6 +51,8 @@ public final class LaunchPlanner {
     jvmOptions.addAll(apmIdentity(effective, profile.name(), decisions));
 
     List<String> classpath = new ArrayList<>(facts.classpath());
+    // After the service's own entries: an added driver never shadows the service's classes.
+    classpath.addAll(profile.twin().extraClasspath());
     classpath.add(options.runtimeJar().toString());
     if (!facts.hasClojure()) {
       options.clojureJars().forEach(jar -> classpath.add(jar.toString()));

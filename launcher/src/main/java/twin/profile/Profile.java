@@ -30,6 +30,7 @@ import java.util.Optional;
  *     {@code twin.heap}; each mark points at the value
  * @param source the live launch the profile is read from ({@code source:}), or null when the
  *     profile is self-contained
+ * @param databases the named databases of {@code databases:} and {@code datasource:}, in order
  */
 public record Profile(
     Path file,
@@ -46,7 +47,8 @@ public record Profile(
     String user,
     TwinSettings twin,
     Map<String, SourceMark> marks,
-    ProfileSource source) {
+    ProfileSource source,
+    Map<String, Database> databases) {
 
   /** Copies the collections; null collections become empty and a null twin becomes empty. */
   public Profile {
@@ -59,13 +61,14 @@ public record Profile(
     envFiles = envFiles == null ? List.of() : List.copyOf(envFiles);
     twin = twin == null ? TwinSettings.empty() : twin;
     marks = marks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(marks));
+    databases = databases == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(databases));
   }
 
-  /** A self-contained profile: no {@code source:}. */
+  /** A self-contained profile (no {@code source:}) without databases. */
   public Profile(Path file, String name, String java, Path workdir, List<String> classpath, String jar,
       String main, List<String> args, List<String> jvmOptions, Map<String, String> env, List<Path> envFiles,
       String user, TwinSettings twin, Map<String, SourceMark> marks) {
-    this(file, name, java, workdir, classpath, jar, main, args, jvmOptions, env, envFiles, user, twin, marks, null);
+    this(file, name, java, workdir, classpath, jar, main, args, jvmOptions, env, envFiles, user, twin, marks, null, null);
   }
 
   /** Where the value of {@code key} (e.g. {@code classpath[0]}, {@code env.FOO}) was written. */

@@ -47,13 +47,18 @@ public final class ProfileLoader {
   public static final int MAX_NESTING = 20;
 
   static final List<String> TOP_KEYS = List.of("name", "java", "workdir", "user", "classpath",
-      "jar", "main", "args", "jvm-options", "env", "env-files", "twin", "source");
-  static final List<String> TOP_NOT_YET = List.of("databases", "datasource");
+      "jar", "main", "args", "jvm-options", "env", "env-files", "twin", "source", "databases", "datasource");
+  static final List<String> TOP_NOT_YET = List.of();
   static final List<String> SOURCE_KEYS = List.of("pid", "pid-file", "match", "systemd-unit");
   static final List<String> TWIN_KEYS = List.of("init", "heap", "keep-options", "env",
       "unset-env", "idle-timeout", "max-lifetime", "require-reason", "secret-names", "allowed-users",
-      "allowed-groups");
-  static final List<String> TWIN_NOT_YET = List.of("extra-classpath");
+      "allowed-groups", "extra-classpath");
+  static final List<String> TWIN_NOT_YET = List.of();
+  static final List<String> DATABASE_KEYS = List.of("url", "user", "password", "mode", "statement-timeout",
+      "lock-timeout", "max-rows", "fetch-size", "read-only", "datasource");
+  static final List<String> MODES = List.of("read-only", "sandbox", "read-write");
+  static final Pattern SQL_DURATION = Pattern.compile("[1-9][0-9]*(ms|s|m|h)");
+  static final Pattern DATABASE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
   static final Pattern DURATION = Pattern.compile("[1-9][0-9]*[smhd]");
 
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
@@ -271,6 +276,9 @@ public final class ProfileLoader {
       List<Path> envFiles = List.of();
       TwinSettings twin = TwinSettings.empty();
       ProfileSource source = null;
+      Map<String, Database> databases = new LinkedHashMap<>();
+      String datasource = null;
+      Node datasourceKey = null;
 
       for (Map.Entry<String, NodeTuple> e : keys(top, null, TOP_KEYS, TOP_NOT_YET).entrySet()) {
         Node k = e.getValue().getKeyNode();
@@ -310,8 +318,23 @@ public final class ProfileLoader {
           }
           case "twin" -> twin = twin(v);
           case "source" -> source = source(k, v);
+          case "databases" -> databases = databases(v);
+          case "datasource" -> {
+            datasource = string("datasource", k, v);
+            datasourceKey = k;
+          }
           default -> throw new IllegalStateException("unhandled key " + e.getKey());
         }
+      }
+      if (datasource != null) {
+        if (databases.containsKey("main")) {
+          throw error(datasourceKey, "'datasource' makes database 'main', and 'databases' has a 'main' too; "
+              + "keep one, or move the form under databases: with another name");
+        }
+        Map<String, Database> all = new LinkedHashMap<>();
+        all.put("main", Database.ofForm("main", datasource));
+        all.putAll(databases);
+        databases = all;
       }
 
       if (name == null) {
@@ -328,7 +351,7 @@ public final class ProfileLoader {
         throw error(classpathValue, "'classpath' is empty");
       }
       return new Profile(file, name, java, workdir, classpath, jar, main, args, jvmOptions, env,
-          envFiles, user, twin, marks, source);
+          envFiles, user, twin, marks, source, databases);
     }
 
     /** {@code source:} with exactly one of pid, pid-file, match, systemd-unit. */
@@ -365,6 +388,106 @@ public final class ProfileLoader {
       };
     }
 
+    private Map<String, Database> databases(Node node) throws ProfileException {
+      mark("databases", node);
+      Map<String, Database> out = new LinkedHashMap<>();
+      if (isNull(node)) {
+        return out;
+      }
+      if (!(node instanceof MappingNode map)) {
+        throw error(node, "'databases' must be a mapping of NAME: {url: ..., user: ..., mode: ...}");
+      }
+      for (NodeTuple t : map.getValue()) {
+        if (!(t.getKeyNode() instanceof ScalarNode k) || k.getTag().equals(Tag.MERGE)) {
+          throw error(t.getKeyNode(), "database names must be plain text");
+        }
+        String name = k.getValue();
+        if (!DATABASE_NAME.matcher(name).matches()) {
+          throw error(k, "database name '" + abbreviate(name) + "' must match [a-z0-9][a-z0-9_-]*");
+        }
+        out.put(name, database(name, k, t.getValueNode()));
+      }
+      return out;
+    }
+
+    private Database database(String name, Node keyNode, Node node) throws ProfileException {
+      String section = "databases." + name;
+      mark(section, node);
+      if (!(node instanceof MappingNode map)) {
+        throw error(isNull(node) ? keyNode : node, "'" + section + "' must be a mapping (url:, user:, password:, "
+            + "mode:, ...)");
+      }
+      Map<String, String> v = new LinkedHashMap<>();
+      Node datasourceKey = null;
+      String readOnlyUser = null;
+      String readOnlyPassword = null;
+      for (Map.Entry<String, NodeTuple> e : keys(map, section, DATABASE_KEYS, List.of()).entrySet()) {
+        String key = e.getKey();
+        String full = section + "." + key;
+        Node k = e.getValue().getKeyNode();
+        Node value = e.getValue().getValueNode();
+        switch (key) {
+          case "read-only" -> {
+            mark(full, value);
+            if (!(value instanceof MappingNode ro)) {
+              throw error(isNull(value) ? k : value, "'" + full + "' must be a mapping of user: and password: "
+                  + "(credentials of a SELECT-only role)");
+            }
+            for (Map.Entry<String, NodeTuple> r : keys(ro, full, List.of("user", "password"), List.of()).entrySet()) {
+              String text = string(full + "." + r.getKey(), r.getValue().getKeyNode(), r.getValue().getValueNode());
+              if (r.getKey().equals("user")) {
+                readOnlyUser = text;
+              } else {
+                readOnlyPassword = text;
+              }
+            }
+            if (readOnlyUser == null) {
+              throw error(value, "'" + full + "' needs a user:");
+            }
+          }
+          case "mode" -> {
+            String mode = string(full, k, value);
+            if (!MODES.contains(mode)) {
+              throw error(value, "'" + full + "' must be read-only, sandbox or read-write"
+                  + KeySuggester.suggest(mode, MODES).map(h -> "; did you mean '" + h + "'?").orElse(""));
+            }
+            v.put(key, mode);
+          }
+          case "statement-timeout", "lock-timeout" -> {
+            String d = string(full, k, value);
+            if (!SQL_DURATION.matcher(d).matches()) {
+              throw error(value, "'" + full + "' must be a duration such as 500ms, 30s or 5m");
+            }
+            v.put(key, d);
+          }
+          case "max-rows", "fetch-size" -> {
+            String n = string(full, k, value);
+            if (!n.matches("[1-9][0-9]{0,8}")) {
+              throw error(value, "'" + full + "' must be a positive whole number");
+            }
+            v.put(key, n);
+          }
+          default -> {
+            if (key.equals("datasource")) {
+              datasourceKey = k;
+            }
+            v.put(key, string(full, k, value));
+          }
+        }
+      }
+      if (v.containsKey("url") && datasourceKey != null) {
+        throw error(datasourceKey, "'url' and 'datasource' are mutually exclusive in '" + section + "'; keep one");
+      }
+      if (!v.containsKey("url") && datasourceKey == null) {
+        throw error(keyNode, "'" + section + "' needs a url: (a JDBC URL) or a datasource: form");
+      }
+      return new Database(name, v.get("url"), v.get("user"), v.get("password"),
+          v.getOrDefault("mode", Database.DEFAULT_MODE), v.get("statement-timeout"), v.get("lock-timeout"),
+          v.containsKey("max-rows") ? Integer.valueOf(v.get("max-rows")) : null,
+          v.containsKey("fetch-size") ? Integer.valueOf(v.get("fetch-size")) : null, readOnlyUser, readOnlyPassword,
+          v.get("datasource"));
+    }
+
     private TwinSettings twin(Node node) throws ProfileException {
       mark("twin", node);
       if (isNull(node)) {
@@ -384,6 +507,7 @@ public final class ProfileLoader {
       List<String> secretNames = List.of();
       List<String> allowedUsers = List.of();
       List<String> allowedGroups = List.of();
+      List<String> extraClasspath = List.of();
       for (Map.Entry<String, NodeTuple> e : keys(map, "twin", TWIN_KEYS, TWIN_NOT_YET)
           .entrySet()) {
         Node k = e.getValue().getKeyNode();
@@ -411,6 +535,21 @@ public final class ProfileLoader {
             } else {
               allowedGroups = names;
             }
+          }
+          case "extra-classpath" -> {
+            List<String> entries = stringList("twin.extra-classpath", v, true);
+            List<String> paths = new ArrayList<>();
+            for (int i = 0; i < entries.size(); i++) {
+              String key = "twin.extra-classpath[" + i + "]";
+              String entry = entries.get(i);
+              boolean wildcard = entry.endsWith("/*");
+              Path p = path(key, nodeAt(v, i), wildcard ? entry.substring(0, entry.length() - 2) : entry);
+              if (!Files.exists(p)) {
+                throw error(nodeAt(v, i), "'" + key + "': no such " + (wildcard ? "directory" : "file") + ": " + p);
+              }
+              paths.add(wildcard ? p + "/*" : p.toString());
+            }
+            extraClasspath = paths;
           }
           case "require-reason" -> {
             if (!(v instanceof ScalarNode b) || !List.of("true", "false").contains(b.getValue())) {
@@ -443,7 +582,7 @@ public final class ProfileLoader {
         }
       }
       return new TwinSettings(init, heap, keep, env, unset, idle, lifetime, requireReason, secretNames,
-          allowedUsers, allowedGroups);
+          allowedUsers, allowedGroups, extraClasspath);
     }
 
     /** The mapping's keys in document order, each known, supported and unique. */

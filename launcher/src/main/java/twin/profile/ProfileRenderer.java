@@ -54,8 +54,38 @@ public final class ProfileRenderer {
       }
       list(out, in, "allowed-users", t.allowedUsers(), UnaryOperator.identity());
       list(out, in, "allowed-groups", t.allowedGroups(), UnaryOperator.identity());
+      list(out, in, "extra-classpath", t.extraClasspath(), r::redact);
+    }
+    if (!p.databases().isEmpty()) {
+      out.append("databases:\n");
+      for (Database d : p.databases().values()) {
+        out.append("  ").append(d.name()).append(":\n");
+        String in = "    ";
+        scalar(out, in, "url", d.url() == null ? null : r.redact(Redactor.maskUrlPasswords(d.url())));
+        scalar(out, in, "user", r.redact(d.user()));
+        scalar(out, in, "password", password(d.password()));
+        scalar(out, in, "mode", d.mode());
+        scalar(out, in, "statement-timeout", d.statementTimeout());
+        scalar(out, in, "lock-timeout", d.lockTimeout());
+        scalar(out, in, "max-rows", d.maxRows() == null ? null : d.maxRows().toString());
+        scalar(out, in, "fetch-size", d.fetchSize() == null ? null : d.fetchSize().toString());
+        if (d.readOnlyUser() != null) {
+          out.append(in).append("read-only:\n");
+          scalar(out, in + "  ", "user", r.redact(d.readOnlyUser()));
+          scalar(out, in + "  ", "password", password(d.readOnlyPassword()));
+        }
+        scalar(out, in, "datasource", r.redact(d.datasource()));
+      }
     }
     return out.toString();
+  }
+
+  /** A password as written when it only names a variable ({@code ${DB_PASSWORD}}), else masked. */
+  private static String password(String value) {
+    if (value == null) {
+      return null;
+    }
+    return value.matches("\\$\\{[A-Za-z_][A-Za-z0-9_]*}") ? value : Redactor.MASK;
   }
 
   private static void scalar(StringBuilder out, String indent, String key, String value) {

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param secretNames more words that mark a variable as a secret (besides PASSWORD, TOKEN, KEY, ...)
  * @param allowedUsers users who may use a detached twin besides its owner and root
  * @param allowedGroups groups whose members may use a detached twin besides its owner and root
+ * @param extraClasspath entries appended to the twin's classpath (e.g. a JDBC driver), absolute
  */
 public record TwinSettings(
     List<String> init,
@@ -31,10 +32,11 @@ public record TwinSettings(
     boolean requireReason,
     List<String> secretNames,
     List<String> allowedUsers,
-    List<String> allowedGroups) {
+    List<String> allowedGroups,
+    List<String> extraClasspath) {
 
   private static final TwinSettings EMPTY =
-      new TwinSettings(null, null, null, null, null, null, null, false, null, null, null);
+      new TwinSettings(null, null, null, null, null, null, null, false, null, null, null, null);
 
   /** Copies the collections; null collections become empty. */
   public TwinSettings {
@@ -45,12 +47,19 @@ public record TwinSettings(
     secretNames = secretNames == null ? List.of() : List.copyOf(secretNames);
     allowedUsers = allowedUsers == null ? List.of() : List.copyOf(allowedUsers);
     allowedGroups = allowedGroups == null ? List.of() : List.copyOf(allowedGroups);
+    extraClasspath = extraClasspath == null ? List.of() : List.copyOf(extraClasspath);
+  }
+
+  /** Settings without an extra classpath. */
+  public TwinSettings(List<String> init, String heap, List<String> keepOptions, Map<String, String> env,
+      List<String> unsetEnv, String idleTimeout, String maxLifetime, boolean requireReason, List<String> secretNames) {
+    this(init, heap, keepOptions, env, unsetEnv, idleTimeout, maxLifetime, requireReason, secretNames, null, null, null);
   }
 
   /** Settings without lifetimes (the defaults apply). */
   public TwinSettings(List<String> init, String heap, List<String> keepOptions, Map<String, String> env,
       List<String> unsetEnv) {
-    this(init, heap, keepOptions, env, unsetEnv, null, null, false, null, null, null);
+    this(init, heap, keepOptions, env, unsetEnv, null, null, false, null, null, null, null);
   }
 
   /** No twin settings: every default applies. */
@@ -67,6 +76,7 @@ public record TwinSettings(
   public boolean isEmpty() {
     return init.isEmpty() && heap == null && keepOptions.isEmpty() && env.isEmpty()
         && unsetEnv.isEmpty() && idleTimeout == null && maxLifetime == null
-        && !requireReason && secretNames.isEmpty() && allowedUsers.isEmpty() && allowedGroups.isEmpty();
+        && !requireReason && secretNames.isEmpty() && allowedUsers.isEmpty() && allowedGroups.isEmpty()
+        && extraClasspath.isEmpty();
   }
 }

@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.Consumer;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -63,6 +64,15 @@ public final class Supervisor implements AutoCloseable, SessionOpener {
    */
   public static Supervisor start(LaunchPlan plan, long invokingUid, boolean keepFiles,
       Consumer<String> serviceOut) {
+    return start(plan, invokingUid, keepFiles, serviceOut, Map.of());
+  }
+
+  /**
+   * Like {@link #start(LaunchPlan, long, boolean, Consumer)}, first writing {@code files} (name to
+   * text, e.g. the databases file) into the twin's private directory, readable by the twin only.
+   */
+  public static Supervisor start(LaunchPlan plan, long invokingUid, boolean keepFiles,
+      Consumer<String> serviceOut, Map<String, String> files) {
     long twinUid = ownerUid(plan, invokingUid);
     boolean switchUser = twinUid != invokingUid;
     Path privateDir = plan.privateDir();
@@ -74,6 +84,13 @@ public final class Supervisor implements AutoCloseable, SessionOpener {
     try {
       Files.createDirectories(privateDir.resolve("tmp"));
       Files.createDirectories(privateDir.resolve("logs"));
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        Path file = privateDir.resolve(f.getKey());
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, f.getValue(), StandardCharsets.UTF_8);
+      }
       server = UnixSockets.bindPrivate(plan.channelSocket());
       if (switchUser) {
         chownTree(privateDir, twinUid, gidOf(plan));

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import twin.ExitCodes;
 import twin.TwinException;
+import twin.profile.Database;
 import twin.profile.Profile;
 import twin.profile.TwinSettings;
 
@@ -565,5 +566,21 @@ class LaunchPlannerTest {
         .isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> plan.jvmOptions().add("-Xdebug"))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void extraClasspathGoesAfterTheServiceAndDatabasesGetTheirFile() {
+    TwinSettings twin = new TwinSettings(List.of(), null, List.of(), Map.of(), List.of(), null, null, false, List.of(), List.of(), List.of(),
+        List.of("/opt/jdbc/postgresql.jar"));
+    Profile withDb = new Profile(PROFILE_FILE, "orders", JAVA.toString(), WORKDIR, List.of("orders.jar"), null,
+        SERVICE_MAIN, List.of(), List.of(), Map.of(), List.of(), "orders", twin, Map.of(), null,
+        Map.of("main", Database.ofForm("main", "(orders.db/pool)")));
+    LaunchPlan plan = LaunchPlanner.plan(withDb, new Facts().build(), options());
+    assertThat(plan.classpath()).containsSubsequence("/opt/orders/orders.jar", "/opt/jdbc/postgresql.jar",
+        RUNTIME_JAR.toString());
+    assertThat(plan.jvmOptions()).contains("-Dtwin.sql.config=" + PRIVATE.resolve("databases.properties"));
+
+    LaunchPlan none = plan(new Facts());
+    assertThat(none.jvmOptions()).noneMatch(o -> o.startsWith("-Dtwin.sql.config="));
   }
 }

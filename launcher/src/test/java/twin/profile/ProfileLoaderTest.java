@@ -214,15 +214,72 @@ class ProfileLoaderTest {
   }
 
   @Test
-  void designKeysNotYetSupportedSaySo() {
-    assertThat(message(HEAD + "databases:\n  main: {url: x}\n"))
-        .isEqualTo("profiles/x.yaml:3:1: error: 'databases' is not supported yet");
-    assertThat(message(HEAD + "datasource: {}\n"))
-        .isEqualTo("profiles/x.yaml:3:1: error: 'datasource' is not supported yet");
-    for (String key : List.of("extra-classpath")) {
-      assertThat(message(HEAD + "twin:\n  " + key + ": x\n"))
-          .isEqualTo("profiles/x.yaml:4:3: error: 'twin." + key + "' is not supported yet");
-    }
+  void readsDatabasesAsWrittenWithVariablesUnresolved() throws Exception {
+    Profile p = loader.parse(HEAD + String.join("\n",
+        "databases:",
+        "  main:",
+        "    url: jdbc:postgresql://${DB_HOST}:5432/orders",
+        "    user: ${DB_USER}",
+        "    password: ${DB_PASSWORD}",
+        "    mode: sandbox",
+        "    statement-timeout: 30s",
+        "    lock-timeout: 500ms",
+        "    max-rows: 200",
+        "    fetch-size: 5000",
+        "    read-only: {user: reader, password: \"${READER_PASSWORD}\"}",
+        "  reports:",
+        "    datasource: (reports.db/datasource)",
+        ""), FILE);
+    assertThat(p.databases()).containsOnlyKeys("main", "reports");
+    Database main = p.databases().get("main");
+    assertThat(main).isEqualTo(new Database("main", "jdbc:postgresql://${DB_HOST}:5432/orders", "${DB_USER}",
+        "${DB_PASSWORD}", "sandbox", "30s", "500ms", 200, 5000, "reader", "${READER_PASSWORD}", null));
+    assertThat(p.databases().get("reports").mode()).isEqualTo("read-only");
+    assertThat(p.databases().get("reports").datasource()).isEqualTo("(reports.db/datasource)");
+  }
+
+  @Test
+  void topLevelDatasourceIsDatabaseMain() throws Exception {
+    Profile p = loader.parse(HEAD + "datasource: \"(orders.db/pool)\"\n", FILE);
+    assertThat(p.databases()).containsOnlyKeys("main");
+    assertThat(p.databases().get("main").datasource()).isEqualTo("(orders.db/pool)");
+    assertThat(message(HEAD + "datasource: (a)\ndatabases:\n  main: {url: x}\n"))
+        .startsWith("profiles/x.yaml:3:1: error: 'datasource' makes database 'main', and 'databases' has a 'main' too");
+  }
+
+  @Test
+  void badDatabaseEntriesAreReportedWhereTheyAre() {
+    assertThat(message(HEAD + "databases:\n  main:\n    url: x\n    pasword: z\n")).isEqualTo(
+        "profiles/x.yaml:6:5: error: unknown key 'pasword' in 'databases.main'; did you mean 'password'?");
+    assertThat(message(HEAD + "databases:\n  main:\n    url: x\n    mode: readonly\n")).isEqualTo(
+        "profiles/x.yaml:6:11: error: 'databases.main.mode' must be read-only, sandbox or read-write; did you mean 'read-only'?");
+    assertThat(message(HEAD + "databases:\n  main:\n    url: x\n    statement-timeout: 30\n")).isEqualTo(
+        "profiles/x.yaml:6:24: error: 'databases.main.statement-timeout' must be a duration such as 500ms, 30s or 5m");
+    assertThat(message(HEAD + "databases:\n  main:\n    url: x\n    max-rows: 0\n")).isEqualTo(
+        "profiles/x.yaml:6:15: error: 'databases.main.max-rows' must be a positive whole number");
+    assertThat(message(HEAD + "databases:\n  main:\n    user: x\n")).isEqualTo(
+        "profiles/x.yaml:4:3: error: 'databases.main' needs a url: (a JDBC URL) or a datasource: form");
+    assertThat(message(HEAD + "databases:\n  main: {url: x, datasource: z}\n")).isEqualTo(
+        "profiles/x.yaml:4:18: error: 'url' and 'datasource' are mutually exclusive in 'databases.main'; keep one");
+    assertThat(message(HEAD + "databases:\n  main:\n    url: x\n    read-only: {password: z}\n")).isEqualTo(
+        "profiles/x.yaml:6:16: error: 'databases.main.read-only' needs a user:");
+    assertThat(message(HEAD + "databases:\n  Main: {url: x}\n")).isEqualTo(
+        "profiles/x.yaml:4:3: error: database name 'Main' must match [a-z0-9][a-z0-9_-]*");
+    assertThat(message(HEAD + "databases: [x]\n")).startsWith(
+        "profiles/x.yaml:3:12: error: 'databases' must be a mapping");
+  }
+
+  @Test
+  void extraClasspathEntriesMustExist() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("p"));
+    Files.writeString(dir.resolve("driver.jar"), "");
+    Path file = dir.resolve("x.yaml");
+    Profile p = loader.parse(HEAD + "twin:\n  extra-classpath: [driver.jar]\n", file);
+    assertThat(p.twin().extraClasspath()).containsExactly(dir.resolve("driver.jar").toString());
+    ProfileException e = catchThrowableOfType(ProfileException.class,
+        () -> loader.parse(HEAD + "twin:\n  extra-classpath: [driver.jar, missing.jar]\n", file));
+    assertThat(e.getMessage()).isEqualTo(file + ":4:33: error: 'twin.extra-classpath[1]': no such file: "
+        + dir.resolve("missing.jar"));
   }
 
   @Test

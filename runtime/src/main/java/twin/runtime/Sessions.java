@@ -63,6 +63,7 @@ final class Sessions {
       RT.CURRENT_NS.set(Namespace.findOrCreate(clojure.lang.Symbol.intern("user")));
       Clojure.var("clojure.core", "apply")
           .invoke(require, ((Var) Clojure.var("clojure.main", "repl-requires")).deref());
+      SqlHelpers.install((Namespace) RT.CURRENT_NS.deref());
     } finally {
       Var.popThreadBindings();
     }

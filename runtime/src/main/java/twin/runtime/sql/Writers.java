@@ -1,0 +1,282 @@
+package twin.runtime.sql;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The row sinks: an aligned table (kept rows), and csv and json streamed in small chunks. */
+public final class Writers {
+  /** Flush after this many characters: small chunks keep a slow reader from filling the heap. */
+  static final int CHUNK = 4096;
+
+  private Writers() {}
+
+  /** Sends what was written so far once it reaches a chunk; the stream stays in order. */
+  abstract static class Chunked implements RowSink {
+    final Writer out;
+    private int pending;
+    private final Writer err;
+
+    Chunked(Writer out, Writer err) {
+      this.out = out;
+      this.err = err;
+    }
+
+    void write(String s) throws IOException {
+      out.write(s);
+      pending += s.length();
+      if (pending >= CHUNK) {
+        out.flush();
+        pending = 0;
+        if (Thread.interrupted()) {
+          throw new SqlFailure("interrupted");
+        }
+      }
+    }
+
+    @Override
+    public void end(long shown, long more) throws IOException {
+      out.flush();
+      pending = 0;
+      if (more > 0 && err != null) {
+        err.write("twin: ... " + more + " more row" + (more == 1 ? "" : "s") + " (not shown; use --all or --max-rows)\n");
+        err.flush();
+      }
+    }
+
+    @Override
+    public void updated(long count) throws IOException {
+      if (err != null) {
+        err.write("twin: " + count + " row" + (count == 1 ? "" : "s") + " affected\n");
+        err.flush();
+      }
+    }
+  }
+
+  /** CSV exactly as {@code psql --csv} prints it. */
+  public static RowSink csv(Writer out, Writer err) {
+    return new Chunked(out, err) {
+      int width;
+
+      @Override
+      public void columns(List<String> labels) throws IOException {
+        width = labels.size();
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < labels.size(); i++) {
+          if (i > 0) {
+            line.append(',');
+          }
+          line.append(csvField(labels.get(i)));
+        }
+        write(line.append('\n').toString());
+      }
+
+      @Override
+      public void row(Row rs) throws SQLException, IOException {
+        StringBuilder line = new StringBuilder();
+        for (int i = 1; i <= width; i++) {
+          if (i > 1) {
+            line.append(',');
+          }
+          String v = rs.text(i);
+          if (v != null) {
+            line.append(csvField(v));
+          }
+        }
+        write(line.append('\n').toString());
+      }
+    };
+  }
+
+  /** psql quotes a field holding the separator, a quote, CR or LF, or exactly {@code \.}. */
+  static String csvField(String s) {
+    boolean quote = s.equals("\\.");
+    for (int i = 0; i < s.length() && !quote; i++) {
+      char c = s.charAt(i);
+      quote = c == ',' || c == '"' || c == '\n' || c == '\r';
+    }
+    return quote ? '"' + s.replace("\"", "\"\"") + '"' : s;
+  }
+
+  /** A JSON array, one object per row on its own line. */
+  public static RowSink json(Writer out, Writer err) {
+    return new Chunked(out, err) {
+      List<String> keys;
+      boolean first;
+
+      @Override
+      public void columns(List<String> labels) throws IOException {
+        keys = new ArrayList<>();
+        labels.forEach(l -> keys.add(jsonString(l)));
+        first = true;
+        write("[");
+      }
+
+      @Override
+      public void row(Row rs) throws SQLException, IOException {
+        StringBuilder line = new StringBuilder(first ? "\n{" : ",\n{");
+        first = false;
+        for (int i = 1; i <= keys.size(); i++) {
+          if (i > 1) {
+            line.append(',');
+          }
+          line.append(keys.get(i - 1)).append(':').append(jsonValue(rs, i));
+        }
+        write(line.append('}').toString());
+      }
+
+      @Override
+      public void end(long shown, long more) throws IOException {
+        write(first ? "]\n" : "\n]\n");
+        super.end(shown, more);
+      }
+    };
+  }
+
+  static String jsonValue(RowSink.Row rs, int i) throws SQLException {
+    Object o = rs.value(i);
+    if (o == null) {
+      return "null";
+    }
+    if (o instanceof Boolean b) {
+      return b.toString();
+    }
+    if (o instanceof BigDecimal d) {
+      return d.toPlainString();
+    }
+    if (o instanceof Number n && !(o instanceof Double d && (d.isNaN() || d.isInfinite()))
+        && !(o instanceof Float f && (f.isNaN() || f.isInfinite()))) {
+      return n.toString();
+    }
+    return jsonString(rs.text(i));
+  }
+
+  static String jsonString(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+
+  /** An aligned table printed when the result ends; keeps the shown rows (and their values) for the caller. */
+  public static final class Table implements RowSink {
+    private final Writer out;
+    private List<String> labels = List.of();
+    private final List<String[]> texts = new ArrayList<>();
+    private final List<Object[]> values = new ArrayList<>();
+    private final boolean keepValues;
+    private long updated = -1;
+
+    public Table(Writer out, boolean keepValues) {
+      this.out = out;
+      this.keepValues = keepValues;
+    }
+
+    /** The column labels of the last result set. */
+    public List<String> labels() {
+      return labels;
+    }
+
+    /** The shown rows of the last result set as JDBC objects. */
+    public List<Object[]> values() {
+      return values;
+    }
+
+    @Override
+    public void columns(List<String> labels) {
+      this.labels = labels;
+      texts.clear();
+      values.clear();
+    }
+
+    @Override
+    public void row(Row rs) throws SQLException {
+      String[] t = new String[labels.size()];
+      Object[] v = keepValues ? new Object[labels.size()] : null;
+      for (int i = 0; i < t.length; i++) {
+        String s = rs.text(i + 1);
+        t[i] = s == null ? "" : s;
+        if (v != null) {
+          v[i] = rs.value(i + 1);
+        }
+      }
+      texts.add(t);
+      if (v != null) {
+        values.add(v);
+      }
+    }
+
+    @Override
+    public void end(long shown, long more) throws IOException {
+      int[] w = new int[labels.size()];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = width(labels.get(i));
+        for (String[] r : texts) {
+          w[i] = Math.max(w[i], width(r[i]));
+        }
+      }
+      StringBuilder b = new StringBuilder();
+      line(b, labels.toArray(new String[0]), w);
+      for (int i = 0; i < w.length; i++) {
+        b.append(i == 0 ? "" : "+").append("-".repeat(w[i] + 2));
+      }
+      b.append('\n');
+      for (String[] r : texts) {
+        line(b, r, w);
+        if (b.length() >= CHUNK) {
+          out.write(b.toString());
+          out.flush();
+          b.setLength(0);
+        }
+      }
+      b.append('(').append(shown).append(shown == 1 ? " row)" : " rows)").append('\n');
+      if (more > 0) {
+        b.append("... ").append(more).append(more == 1 ? " more row" : " more rows").append('\n');
+      }
+      out.write(b.toString());
+      out.flush();
+    }
+
+    /** The row count of the last statement without rows, or -1. */
+    public long updatedCount() {
+      return updated;
+    }
+
+    @Override
+    public void updated(long count) throws IOException {
+      updated = count;
+      out.write(count + (count == 1 ? " row" : " rows") + " affected\n");
+      out.flush();
+    }
+
+    private static void line(StringBuilder b, String[] cells, int[] w) {
+      for (int i = 0; i < w.length; i++) {
+        String c = cells[i].replace("\n", "\\n");
+        b.append(i == 0 ? " " : " | ").append(c).append(" ".repeat(w[i] - width(c)));
+      }
+      b.append('\n');
+    }
+
+    private static int width(String s) {
+      return s.replace("\n", "\\n").codePointCount(0, s.replace("\n", "\\n").length());
+    }
+  }
+}
