@@ -56,7 +56,16 @@ final class Sessions {
     this.prStr = Clojure.var("clojure.core", "pr-str");
     this.exTriage = Clojure.var("clojure.main", "ex-triage");
     this.exStr = Clojure.var("clojure.main", "ex-str");
-    // The user namespace gets what clojure.main's REPL gives it: doc, source, pst, pprint, ...
+  }
+
+  /**
+   * The user namespace gets what clojure.main's REPL gives it: doc, source, pst, pprint, ... The
+   * twin loads these after it reported itself booted and before it serves any frame, so that the
+   * supervisor's and client's own setup (transcript, session) overlaps this load, the last
+   * quarter of a twin's boot.
+   */
+  void loadReplHelpers() {
+    IFn require = Clojure.var("clojure.core", "require");
     Var.pushThreadBindings(RT.map(RT.CURRENT_NS, RT.CURRENT_NS.deref()));
     try {
       // Clojure's own start-up already made `user` and referred clojure.core into it.
