@@ -77,6 +77,21 @@ final class Sessions {
     }
   }
 
+  /**
+   * For the class-data archive's training run only: one fixed form through the prepl, as a
+   * session's first evaluation does, so that the compiler's and ASM's classes are archived too.
+   */
+  void evaluateForTraining() {
+    prepl.invoke(new LineNumberingPushbackReader(new java.io.StringReader("(let [f (fn [x] (+ x 1))] (f 2))\n")),
+        new AFn() {
+          @Override
+          public Object invoke(Object message) {
+            prStr.invoke(((ILookup) message).valAt(VAL));
+            return null;
+          }
+        });
+  }
+
   String clojureVersion() {
     return clojureVersionOf();
   }

@@ -32,7 +32,9 @@ public final class TwinMain {
       // A training run for a class-data archive: load what every twin loads, run no user code, exit.
       String problem = ClojureCheck.problem();
       if (problem == null) {
-        new Sessions(null).loadReplHelpers();
+        Sessions sessions = new Sessions(null);
+        sessions.loadReplHelpers();
+        sessions.evaluateForTraining();
       }
       System.exit(problem == null ? 0 : 1);
     }
