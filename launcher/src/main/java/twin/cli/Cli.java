@@ -53,15 +53,15 @@ public final class Cli {
 
   /**
    * The subcommands a command line needs: the one its first word names (aliases too), none for
-   * a bare {@code --version}, all of them for help, completion, {@code @argfiles} and anything
-   * else, so that every message and suggestion is the whole tree's.
+   * a bare {@code --version}, all of them for help, completion, {@code @argfiles}, {@code --} and
+   * anything else, so that every message and suggestion is the whole tree's.
    */
   static List<Class<?>> subcommandsFor(String[] args) {
     boolean version = false;
     for (String arg : args) {
       if (arg.equals("-V") || arg.equals("--version")) {
         version = true;
-      } else if (arg.startsWith("@") || arg.equals("-h") || arg.equals("--help")) {
+      } else if (arg.startsWith("@") || arg.equals("-h") || arg.equals("--help") || arg.equals("--")) {
         return TwinCommand.SUBCOMMANDS;
       } else if (!arg.startsWith("-")) {
         for (Class<?> subcommand : TwinCommand.SUBCOMMANDS) {

@@ -39,7 +39,7 @@ class CliTest {
   void helpCompletionArgFilesAndUnknownWordsGetTheWholeTree() {
     for (String[] args : List.of(new String[] {}, new String[] {"--help"}, new String[] {"-V", "-h"},
         new String[] {"help", "eval"}, new String[] {"completion", "bash"}, new String[] {"@args.txt"},
-        new String[] {"evl"}, new String[] {"--stacktrace"})) {
+        new String[] {"evl"}, new String[] {"--stacktrace"}, new String[] {"--", "eval"})) {
       assertThat(Cli.subcommandsFor(args)).as(String.join(" ", args)).isEqualTo(TwinCommand.SUBCOMMANDS);
     }
   }
@@ -63,7 +63,8 @@ class CliTest {
     List<String[]> cases = List.of(new String[] {"--version"}, new String[] {"eval"},
         new String[] {"eval", "--bogus", "x", "y"}, new String[] {"eval", "--help"}, new String[] {"ps", "--bogus"},
         new String[] {"profiles", "--help"}, new String[] {"profiles", "lst"}, new String[] {"launch", "--heap"},
-        new String[] {"--version", "--bogus"}, new String[] {"evl"});
+        new String[] {"--version", "--bogus"}, new String[] {"evl"}, new String[] {"--", "eval"},
+        new String[] {"--stacktrace", "eval", "--bogus"});
     for (String[] args : cases) {
       assertThat(run(true, args)).as(String.join(" ", args)).isEqualTo(run(false, args));
     }
