@@ -11,7 +11,7 @@ public final class Main {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    int code = Cli.create(out, err).execute(args);
+    int code = Cli.create(out, err, args).execute(args);
     out.flush();
     err.flush();
     System.exit(code);

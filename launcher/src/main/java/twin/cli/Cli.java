@@ -1,7 +1,10 @@
 package twin.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import twin.ExitCodes;
 import twin.TwinException;
 import twin.profile.ProfileException;
@@ -14,9 +17,26 @@ import twin.profile.ProfileNotFoundException;
 public final class Cli {
   private Cli() {}
 
+  /** The whole command tree: help, completion and tests see every subcommand. */
   public static CommandLine create(PrintWriter out, PrintWriter err) {
+    return create(out, err, TwinCommand.SUBCOMMANDS);
+  }
+
+  /**
+   * The command tree {@code args} needs: when they name a subcommand, only that one, else all of
+   * them. Help, completion, errors and suggestions come out as from the whole tree.
+   */
+  public static CommandLine create(PrintWriter out, PrintWriter err, String[] args) {
+    return create(out, err, subcommandsFor(args));
+  }
+
+  private static CommandLine create(PrintWriter out, PrintWriter err, List<Class<?>> subcommands) {
     TwinCommand root = new TwinCommand();
     CommandLine cli = new CommandLine(root);
+    // Before the settings below, which picocli copies to the subcommands present when they are set.
+    for (Class<?> subcommand : subcommands) {
+      cli.addSubcommand(subcommand);
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -30,6 +50,32 @@ public final class Cli {
       return ExitCodes.USAGE;
     });
     return cli;
+  }
+
+  /**
+   * The subcommands a command line needs: the one its first word names (aliases too), none for
+   * a bare {@code --version}, all of them for help, completion, {@code @argfiles}, {@code --} and
+   * anything else, so that every message and suggestion is the whole tree's.
+   */
+  static List<Class<?>> subcommandsFor(String[] args) {
+    boolean version = false;
+    for (String arg : args) {
+      if (arg.equals("-V") || arg.equals("--version")) {
+        version = true;
+      } else if (arg.startsWith("@") || arg.equals("-h") || arg.equals("--help") || arg.equals("--")) {
+        return TwinCommand.SUBCOMMANDS;
+      } else if (!arg.startsWith("-")) {
+        for (Class<?> subcommand : TwinCommand.SUBCOMMANDS) {
+          Command command = subcommand.getAnnotation(Command.class);
+          if (subcommand != CompletionCommand.class && subcommand != HelpCommand.class
+              && (command.name().equals(arg) || List.of(command.aliases()).contains(arg))) {
+            return List.of(subcommand);
+          }
+        }
+        return TwinCommand.SUBCOMMANDS;
+      }
+    }
+    return version ? List.of() : TwinCommand.SUBCOMMANDS;
   }
 
   private static int report(Exception e, CommandLine commandLine, boolean stacktrace) {

@@ -197,8 +197,16 @@ public final class LaunchCommand implements Callable<Integer> {
         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     String java = ProcessHandle.current().info().command().orElse("java");
     Path jar = TwinHome.locate(world.env).dir().resolve("twin.jar");
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", jar.toString(), "twin.Main", "supervise", "--id", plan.twinId(),
+    // A supervisor lives as long as its twin: a small initial heap keeps its RSS to what it uses
+    // (-Xms8m, as the twin's), and it maps the launcher's class-data archive when this launcher did.
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-Xms8m", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"));
+    String archive = System.getProperty("twin.launcher-archive");
+    if (archive != null && !archive.isEmpty()) {
+      command.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off",
+          "-Xlog:cds+dynamic=off"));
+    }
+    command.addAll(List.of("-cp", jar.toString(), "twin.Main", "supervise", "--id", plan.twinId(),
         "--idle-timeout", idle, "--max-lifetime", lifetime));
     if (heap != null) {
       command.addAll(List.of("--heap", heap));

@@ -1,5 +1,6 @@
 package twin.cli;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -14,10 +15,6 @@ import picocli.CommandLine.ScopeType;
             + "and user, but never its main. You get a Clojure REPL inside the twin while the live "
             + "service is left alone.",
         ""},
-    subcommands = {LaunchCommand.class, TwinsCommands.AttachCommand.class, TwinsCommands.EvalCommand.class,
-        TwinsCommands.RunCommand.class, SqlCommand.class, TwinsCommands.PsCommand.class, TwinsCommands.StopCommand.class,
-        ProfilesCommand.class, CaptureCommand.class, DiffCommand.class, AuditCommand.class, SuperviseCommand.class,
-        SystemdCommand.class, DoctorCommand.class, CompletionCommand.class, picocli.CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
         "  0  success",
@@ -29,6 +26,17 @@ import picocli.CommandLine.ScopeType;
         "Start with:  twin launch demo      (a twin of the bundled demo service)",
         "Profiles:    twin profiles list    (see profiles/README.md for the format)"})
 public final class TwinCommand implements Runnable {
+  /**
+   * The subcommands, in the order help lists them. {@link Cli} adds them, not the annotation, so
+   * that a command line naming one of them builds only that one (picocli reflects over every
+   * command it adds, most of a launcher's start).
+   */
+  static final List<Class<?>> SUBCOMMANDS = List.of(LaunchCommand.class, TwinsCommands.AttachCommand.class,
+      TwinsCommands.EvalCommand.class, TwinsCommands.RunCommand.class, SqlCommand.class, TwinsCommands.PsCommand.class,
+      TwinsCommands.StopCommand.class, ProfilesCommand.class, CaptureCommand.class, DiffCommand.class,
+      AuditCommand.class, SuperviseCommand.class, SystemdCommand.class, DoctorCommand.class, CompletionCommand.class,
+      picocli.CommandLine.HelpCommand.class);
+
   @Option(names = "--stacktrace", scope = ScopeType.INHERIT,
       description = "On an error, also print the Java stack trace.")
   boolean stacktrace;

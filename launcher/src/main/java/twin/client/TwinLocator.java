@@ -126,6 +126,14 @@ public final class TwinLocator {
    * Returns null when nothing matches, so callers can fall back to a profile.
    */
   public RemoteTwin find(String target) {
+    // An id names one directory: probe that twin alone, not every twin of the host.
+    Path exact = target.isEmpty() || target.contains("/") || target.startsWith(".") ? null : twinsDir.resolve(target);
+    if (exact != null && Files.exists(exact.resolve("twin.sock"), LinkOption.NOFOLLOW_LINKS)) {
+      Entry entry = new Entry(target, exact, exact.resolve("twin.sock"));
+      if (isLive(entry)) {
+        return new RemoteTwin(entry);
+      }
+    }
     List<RemoteTwin> running = running();
     for (RemoteTwin t : running) {
       if (t.entry().id().equals(target)) {

@@ -104,7 +104,10 @@ class ClassDataArchiveTest {
   @Test
   void interactiveDefaultsRespectTheServicesOwnChoices() {
     assertThat(LaunchPlanner.interactiveDefaults(List.of("-Xmx1g")))
+        .containsExactly("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xms8m");
+    assertThat(LaunchPlanner.interactiveDefaults(List.of("-XX:+UseG1GC", "-XX:-TieredCompilation", "-Xms2g")))
+        .isEmpty();
+    assertThat(LaunchPlanner.interactiveDefaults(List.of("-XX:InitialHeapSize=64m")))
         .containsExactly("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-    assertThat(LaunchPlanner.interactiveDefaults(List.of("-XX:+UseG1GC", "-XX:-TieredCompilation"))).isEmpty();
   }
 }

@@ -56,7 +56,16 @@ final class Sessions {
     this.prStr = Clojure.var("clojure.core", "pr-str");
     this.exTriage = Clojure.var("clojure.main", "ex-triage");
     this.exStr = Clojure.var("clojure.main", "ex-str");
-    // The user namespace gets what clojure.main's REPL gives it: doc, source, pst, pprint, ...
+  }
+
+  /**
+   * The user namespace gets what clojure.main's REPL gives it: doc, source, pst, pprint, ... The
+   * twin loads these after it reported itself booted and before it serves any frame, so that the
+   * supervisor's and client's own setup (transcript, session) overlaps this load, the last
+   * quarter of a twin's boot.
+   */
+  void loadReplHelpers() {
+    IFn require = Clojure.var("clojure.core", "require");
     Var.pushThreadBindings(RT.map(RT.CURRENT_NS, RT.CURRENT_NS.deref()));
     try {
       // Clojure's own start-up already made `user` and referred clojure.core into it.
@@ -67,6 +76,21 @@ final class Sessions {
     } finally {
       Var.popThreadBindings();
     }
+  }
+
+  /**
+   * For the class-data archive's training run only: one fixed form through the prepl, as a
+   * session's first evaluation does, so that the compiler's and ASM's classes are archived too.
+   */
+  void evaluateForTraining() {
+    prepl.invoke(new LineNumberingPushbackReader(new java.io.StringReader("(let [f (fn [x] (+ x 1))] (f 2))\n")),
+        new AFn() {
+          @Override
+          public Object invoke(Object message) {
+            prStr.invoke(((ILookup) message).valAt(VAL));
+            return null;
+          }
+        });
   }
 
   String clojureVersion() {

@@ -32,7 +32,9 @@ public final class TwinMain {
       // A training run for a class-data archive: load what every twin loads, run no user code, exit.
       String problem = ClojureCheck.problem();
       if (problem == null) {
-        new Sessions(null);
+        Sessions sessions = new Sessions(null);
+        sessions.loadReplHelpers();
+        sessions.evaluateForTraining();
       }
       System.exit(problem == null ? 0 : 1);
     }
@@ -83,14 +85,21 @@ public final class TwinMain {
       wire.send(Frame.of(0, FrameType.BOOT_FAILED, problem));
       return null;
     }
+    Sessions sessions;
     try {
-      Sessions sessions = new Sessions(wire);
-      wire.send(Frame.of(0, FrameType.BOOTED, sessions.clojureVersion()));
-      return sessions;
+      sessions = new Sessions(wire);
     } catch (RuntimeException | LinkageError e) {
       wire.send(Frame.of(0, FrameType.BOOT_FAILED, "Clojure failed to load: " + e));
       return null;
     }
+    wire.send(Frame.of(0, FrameType.BOOTED, sessions.clojureVersion()));
+    try {
+      sessions.loadReplHelpers();
+    } catch (RuntimeException | LinkageError e) {
+      // Sessions still work; only doc, source, pprint and the like are missing from user.
+      LOG.println("twin-runtime: the REPL helpers (doc, source, pprint) failed to load: " + e);
+    }
+    return sessions;
   }
 
   private static void serve(DataInputStream in, FrameWriter wire, Sessions sessions) throws IOException {
