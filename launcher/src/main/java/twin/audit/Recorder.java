@@ -47,7 +47,9 @@ public final class Recorder {
       start.put("kind", kind);
       t.record("session-start", start);
       RecordingListener recorded = new RecordingListener(t, listener);
-      TwinSession session = inner.openSession(kind, recorded);
+      // Output is masked as a stream, before the record and every client: a secret split between
+      // two chunks of output is masked too.
+      TwinSession session = inner.openSession(kind, new twin.supervisor.RedactingListener(redactor, recorded));
       return new TwinSession() {
         @Override
         public void send(String text) {

@@ -144,6 +144,65 @@ public final class Redactor {
     return maskUrlPasswords(out);
   }
 
+  /** A masker for text that arrives in pieces (a twin's output), where a secret can be split. */
+  public Stream stream() {
+    return new Stream();
+  }
+
+  /**
+   * Masks secrets in a stream of chunks, also one split between chunks: it holds back only a tail
+   * that could be the start of a secret value, until the next chunk or {@link #flush}.
+   */
+  public final class Stream {
+    private String carry = "";
+
+    private Stream() {}
+
+    /** The chunk (after what was held back) with secrets masked, less a tail that may continue. */
+    public String feed(String chunk) {
+      String text = carry + chunk;
+      int cut = safeCut(text);
+      carry = text.substring(cut);
+      return redact(text.substring(0, cut));
+    }
+
+    /** What is held back, masked: at the end of a result, or when another stream speaks. */
+    public String flush() {
+      String text = carry;
+      carry = "";
+      return redact(text);
+    }
+
+    public boolean holds() {
+      return !carry.isEmpty();
+    }
+
+    private int safeCut(String text) {
+      int cut = text.length();
+      for (String value : values) {
+        for (int i = Math.max(0, text.length() - value.length() + 1); i < cut; i++) {
+          if (value.regionMatches(0, text, i, text.length() - i)) {
+            cut = i;
+            break;
+          }
+        }
+      }
+      // A whole secret that the cut would split: cut before it.
+      boolean moved = true;
+      while (moved) {
+        moved = false;
+        for (String value : values) {
+          int start = cut == 0 ? -1 : text.lastIndexOf(value, cut - 1);
+          if (start >= 0 && start + value.length() > cut) {
+            cut = start;
+            moved = true;
+          }
+        }
+      }
+      return cut;
+    }
+  }
+
   /** {@value #MASK} for a secret-named variable, otherwise the value with secrets masked. */
   public String redactValue(String name, String value) {
     if (value == null) {

@@ -124,4 +124,37 @@ class RedactorTest {
   void noneMasksOnlyUrlPasswords() {
     assertThat(Redactor.none().redact("pg://u:pw@h hunter2")).isEqualTo("pg://u:***@h hunter2");
   }
+
+  @Test
+  void aSecretSplitBetweenChunksIsMaskedAndNothingElseIsHeldBack() {
+    Redactor r = new Redactor(Map.of("DB_PASSWORD", "hunter2-long-secret"));
+    Redactor.Stream s = r.stream();
+    StringBuilder seen = new StringBuilder();
+    seen.append(s.feed("progress ... pass=hunt"));
+    assertThat(seen.toString()).as("only the tail that may start the secret is held").isEqualTo("progress ... pass=");
+    seen.append(s.feed("er2-long-se"));
+    seen.append(s.feed("cret and more\n"));
+    seen.append(s.flush());
+    assertThat(seen.toString()).isEqualTo("progress ... pass=*** and more\n");
+
+    Redactor.Stream dots = r.stream();
+    assertThat(dots.feed(".")).as("output that cannot start a secret passes at once").isEqualTo(".");
+    assertThat(dots.feed("..")).isEqualTo("..");
+    assertThat(dots.holds()).isFalse();
+  }
+
+  @Test
+  void everySplitPointOfEverySecretIsMasked() {
+    String secret = "s3cr3t-value-9f2";
+    Redactor r = new Redactor(Map.of("API_TOKEN", secret, "OTHER_KEY", "s3cr3t-other"));
+    String text = "a=" + secret + ";b=" + secret + secret + ";c=s3cr3t-other;d=s3cr3t-;e=end";
+    for (int i = 0; i <= text.length(); i++) {
+      for (int j = i; j <= text.length(); j++) {
+        Redactor.Stream s = r.stream();
+        String joined = s.feed(text.substring(0, i)) + s.feed(text.substring(i, j)) + s.feed(text.substring(j))
+            + s.flush();
+        assertThat(joined).as("split at %d and %d", i, j).isEqualTo("a=***;b=******;c=***;d=s3cr3t-;e=end");
+      }
+    }
+  }
 }

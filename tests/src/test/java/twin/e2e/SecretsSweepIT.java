@@ -41,6 +41,11 @@ class SecretsSweepIT {
         "-e", "(System/getenv \"DB_URL\")",
         "-e", "(println (System/getenv \"DEMO_API_TOKEN\"))",
         "-e", "(.println System/err (System/getenv \"ORDERS_LICENCE\"))",
+        // Split between two flushes, so it reaches twin in two chunks of output.
+        "-e", "(let [s (System/getenv \"DEMO_API_TOKEN\")] (print (subs s 0 7)) (flush) (Thread/sleep 200)"
+            + " (println (subs s 7)))",
+        "-e", "(binding [*out* *err*] (let [s (System/getenv \"ORDERS_LICENCE\")] (print (subs s 0 5)) (flush)"
+            + " (Thread/sleep 200) (println (subs s 5))))",
         "-e", "(throw (ex-info (str \"bad \" (System/getenv \"DB_URL\")) {}))"};
     List<String> outputs = new ArrayList<>();
     try (TwinCli twin = new TwinCli(tmp)) {
