@@ -23,6 +23,20 @@ public final class Os {
     return uid() == 0;
   }
 
+  /** Where twin looks for the system tools it runs (setpriv, setfacl, ...): never the user's PATH. */
+  public static final java.util.List<String> TOOL_DIRS = java.util.List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin");
+
+  /** A system tool by name in {@link #TOOL_DIRS}, or null when it is not installed. */
+  public static Path systemTool(String name) {
+    for (String dir : TOOL_DIRS) {
+      Path p = Path.of(dir, name);
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
   /** The name of the user running twin. */
   public static String userName() {
     return System.getProperty("user.name");

@@ -230,13 +230,7 @@ final class DoctorCommand implements Callable<Integer> {
   }
 
   private static Path find(String name) {
-    for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin")) {
-      Path p = Path.of(dir, name);
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    return null;
+    return Os.systemTool(name);
   }
 
   private void checkProfiles(ProfileLocator locator) {

@@ -299,14 +299,8 @@ public final class ServiceInspector {
         tool("systemd-run"), Files.isDirectory(Path.of("/run/systemd/system")));
   }
 
-  private Path tool(String name) {
-    for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
-      Path p = Path.of(dir, name);
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    return null;
+  private static Path tool(String name) {
+    return twin.Os.systemTool(name);
   }
 
   private static String where(Profile profile, String key) {

@@ -104,11 +104,9 @@ public final class SharedAccess {
 
   /** Finds a system tool, with a hint to install it when it is missing. */
   public static String tool(String name) {
-    for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
-      Path p = Path.of(dir, name);
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
+    Path found = twin.Os.systemTool(name);
+    if (found != null) {
+      return found.toString();
     }
     String pkg = name.equals("setfacl") ? "acl" : "libc-bin";
     throw TwinException.failed("twin.allowed-users needs " + name + ", which is not installed (apt-get install " + pkg + ")");
