@@ -37,26 +37,18 @@ class AllowedUsersIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    assertThat(exec("id", "-u").stdout().strip())
-        .as("AllowedUsersIT must run as root (CI does): it creates users and switches to them").isEqualTo("0");
+    TestUsers.requireRoot("AllowedUsersIT must run as root (CI does): it creates users and switches to them");
     assertThat(exec("sh", "-c", "command -v setfacl && command -v getfacl").exitCode())
         .as("setfacl and getfacl are required (apt-get install acl); .ci/run installs them").isZero();
-    if (exec("getent", "group", GROUP).exitCode() != 0) {
-      check(exec("groupadd", "--system", GROUP));
-    }
     for (String user : List.of(ALLOWED, MEMBER, STRANGER)) {
-      if (exec("id", "-u", user).exitCode() != 0) {
-        check(exec("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user));
-      }
+      TestUsers.systemUser(user);
     }
-    check(exec("usermod", "-a", "-G", GROUP, MEMBER));
+    TestUsers.systemGroup(GROUP, MEMBER);
 
     base = Files.createTempDirectory(Path.of("/tmp"), "twin-allowed-");
     Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
     // The other users run a world-readable copy of the client.
-    Fixtures.copyWorldReadable(Fixtures.twinHome(), base.resolve("home"));
-    Fixtures.copyWorldReadable(Fixtures.repo().resolve("bin"), base.resolve("bin"));
-    Files.setPosixFilePermissions(base.resolve("bin/twin"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    TestUsers.copyClient(base);
     Files.createDirectories(base.resolve("root"));
     root = new TwinCli(base.resolve("root"));
   }

@@ -32,22 +32,14 @@ class CaptureOtherUserIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    assertThat(DetachedSupport.exec(Duration.ofSeconds(10), null, "id", "-u").stdout().strip())
-        .as("CaptureOtherUserIT must run as root (CI does): it creates a user and switches to it").isEqualTo("0");
-    if (DetachedSupport.exec(Duration.ofSeconds(10), null, "id", "-u", USER).exitCode() != 0) {
-      DetachedSupport.exec(Duration.ofSeconds(30), null, "useradd", "--system", "--no-create-home", "--shell",
-          "/usr/sbin/nologin", USER);
-    }
-    TwinCli.Result u = DetachedSupport.exec(Duration.ofSeconds(10), null, "id", "-u", USER);
-    assertThat(u.exitCode()).as("user %s: %s", USER, u.describe()).isZero();
-    uid = Long.parseLong(u.stdout().strip());
-    gid = Long.parseLong(DetachedSupport.exec(Duration.ofSeconds(10), null, "id", "-g", USER).stdout().strip());
+    TestUsers.requireRoot("CaptureOtherUserIT must run as root (CI does): it creates a user and switches to it");
+    TestUsers.Account account = TestUsers.systemUser(USER);
+    uid = account.uid();
+    gid = account.gid();
 
     base = Files.createTempDirectory(Path.of("/tmp"), "twin-capture-user-");
     Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Fixtures.copyWorldReadable(Fixtures.twinHome(), base.resolve("home"));
-    Fixtures.copyWorldReadable(Fixtures.repo().resolve("bin"), base.resolve("bin"));
-    Files.setPosixFilePermissions(base.resolve("bin/twin"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    TestUsers.copyClient(base);
     Path userDir = Files.createDirectories(base.resolve("user"));
     DetachedSupport.exec(Duration.ofSeconds(10), null, "chown", uid + ":" + gid, userDir.toString());
     root = new TwinCli(Files.createDirectories(base.resolve("root")));

@@ -314,17 +314,8 @@ class DetachedSocketIT {
 
   /** The uid and gid of a system user made for this test (needs root, as CI runs). */
   private static long[] otherUser() {
-    TwinCli.Result me = DetachedSupport.exec(Duration.ofSeconds(10), null, "id", "-u");
-    assertThat(me.stdout().strip()).as("this test must run as root (CI does): it creates a user and switches to it")
-        .isEqualTo("0");
-    TwinCli.Result uid = DetachedSupport.exec(Duration.ofSeconds(10), null, "id", "-u", OTHER_USER);
-    if (uid.exitCode() != 0) {
-      TwinCli.Result add = DetachedSupport.exec(Duration.ofSeconds(30), null, "useradd", "--system", "--no-create-home",
-          "--shell", "/usr/sbin/nologin", OTHER_USER);
-      uid = DetachedSupport.exec(Duration.ofSeconds(10), null, "id", "-u", OTHER_USER);
-      assertThat(uid.exitCode()).as("useradd %s: %s", OTHER_USER, add.describe()).isZero();
-    }
-    TwinCli.Result gid = DetachedSupport.exec(Duration.ofSeconds(10), null, "id", "-g", OTHER_USER);
-    return new long[] {Long.parseLong(uid.stdout().strip()), Long.parseLong(gid.stdout().strip())};
+    TestUsers.requireRoot("this test must run as root (CI does): it creates a user and switches to it");
+    TestUsers.Account account = TestUsers.systemUser(OTHER_USER);
+    return new long[] {account.uid(), account.gid()};
   }
 }
