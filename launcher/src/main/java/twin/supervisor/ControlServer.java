@@ -281,9 +281,10 @@ public final class ControlServer implements AutoCloseable {
 
   private SessionListener textListener(OutputStream out, SocketChannel channel, String name,
       java.util.concurrent.CountDownLatch ended) {
+    // Output arrives masked already: the recorder masks it as a stream (RedactingListener).
     return new SessionListener() {
-      @Override public void onOut(String text) { write(out, redactor.redact(text)); }
-      @Override public void onErr(String text) { write(out, redactor.redact(text)); }
+      @Override public void onOut(String text) { write(out, text); }
+      @Override public void onErr(String text) { write(out, text); }
       @Override public void onTap(String printed) { write(out, "tap> " + redactor.redact(printed) + "\n"); }
       @Override public void onResult(String ns, String printed, boolean failed, String form, String ms) {
         String text = redactor.redact(printed);
@@ -416,10 +417,13 @@ public final class ControlServer implements AutoCloseable {
     }
   }
 
-  /** Passes a twin session's events on to one framed client. */
+  /**
+   * Passes a twin session's events on to one framed client. Output arrives masked already: the
+   * recorder masks it as a stream (RedactingListener).
+   */
   private record Forwarder(FrameWriter out, int clientSession, Redactor r) implements SessionListener {
-    @Override public void onOut(String text) { out.send(Frame.of(clientSession, FrameType.OUT, r.redact(text))); }
-    @Override public void onErr(String text) { out.send(Frame.of(clientSession, FrameType.ERR, r.redact(text))); }
+    @Override public void onOut(String text) { out.send(Frame.of(clientSession, FrameType.OUT, text)); }
+    @Override public void onErr(String text) { out.send(Frame.of(clientSession, FrameType.ERR, text)); }
     @Override public void onTap(String printed) { out.send(Frame.of(clientSession, FrameType.TAP, r.redact(printed))); }
     @Override public void onResult(String ns, String printed, boolean failed, String form, String ms) {
       out.send(Frame.of(clientSession, FrameType.RET, ns, ms, failed ? "exception" : "ok", r.redact(printed),
