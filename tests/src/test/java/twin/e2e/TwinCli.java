@@ -151,5 +151,32 @@ final class TwinCli implements AutoCloseable {
   public void close() {
     started.forEach(Spawned::close);
     Host.killTwins(runtimeDir);
+    awaitArchives();
+  }
+
+  /**
+   * Class-data archives are made by background training runs that outlive the command which
+   * started them (bin/twin's for the launcher, the launcher's for a twin): wait until none is
+   * writing under the cache dir, so the test's temp dir can be removed.
+   */
+  private void awaitArchives() {
+    String cache = env.get("TWIN_CACHE_DIR");
+    if (cache == null) {
+      return;
+    }
+    Path cds = Path.of(cache, "cds");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline && archiveInProgress(cds)) {
+      Host.sleep(Duration.ofMillis(100));
+    }
+  }
+
+  private static boolean archiveInProgress(Path cds) {
+    try (java.util.stream.Stream<Path> files = Files.list(cds)) {
+      return files.map(p -> p.getFileName().toString())
+          .anyMatch(n -> n.endsWith(".part") || n.endsWith(".lock") || n.matches(".*\\.jsa\\.\\d+"));
+    } catch (IOException e) {
+      return false;
+    }
   }
 }
