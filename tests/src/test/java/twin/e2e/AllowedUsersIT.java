@@ -37,18 +37,18 @@ class AllowedUsersIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    TestUsers.requireRoot("AllowedUsersIT must run as root (CI does): it creates users and switches to them");
+    SystemUsers.requireRoot("AllowedUsersIT must run as root (CI does): it creates users and switches to them");
     assertThat(exec("sh", "-c", "command -v setfacl && command -v getfacl").exitCode())
         .as("setfacl and getfacl are required (apt-get install acl); .ci/run installs them").isZero();
     for (String user : List.of(ALLOWED, MEMBER, STRANGER)) {
-      TestUsers.systemUser(user);
+      SystemUsers.systemUser(user);
     }
-    TestUsers.systemGroup(GROUP, MEMBER);
+    SystemUsers.systemGroup(GROUP, MEMBER);
 
     base = Files.createTempDirectory(Path.of("/tmp"), "twin-allowed-");
     Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
     // The other users run a world-readable copy of the client.
-    TestUsers.copyClient(base);
+    SystemUsers.copyClient(base);
     Files.createDirectories(base.resolve("root"));
     root = new TwinCli(base.resolve("root"));
   }

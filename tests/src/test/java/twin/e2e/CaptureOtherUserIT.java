@@ -32,14 +32,14 @@ class CaptureOtherUserIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    TestUsers.requireRoot("CaptureOtherUserIT must run as root (CI does): it creates a user and switches to it");
-    TestUsers.Account account = TestUsers.systemUser(USER);
+    SystemUsers.requireRoot("CaptureOtherUserIT must run as root (CI does): it creates a user and switches to it");
+    SystemUsers.Account account = SystemUsers.systemUser(USER);
     uid = account.uid();
     gid = account.gid();
 
     base = Files.createTempDirectory(Path.of("/tmp"), "twin-capture-user-");
     Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-    TestUsers.copyClient(base);
+    SystemUsers.copyClient(base);
     Path userDir = Files.createDirectories(base.resolve("user"));
     DetachedSupport.exec(Duration.ofSeconds(10), null, "chown", uid + ":" + gid, userDir.toString());
     root = new TwinCli(Files.createDirectories(base.resolve("root")));

@@ -36,14 +36,14 @@ class DetachedOwnerIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    TestUsers.requireRoot("DetachedOwnerIT must run as root (CI does): it creates a user and switches to it");
-    TestUsers.Account account = TestUsers.systemUser(USER);
+    SystemUsers.requireRoot("DetachedOwnerIT must run as root (CI does): it creates a user and switches to it");
+    SystemUsers.Account account = SystemUsers.systemUser(USER);
     uid = account.uid();
     gid = account.gid();
 
     base = Files.createTempDirectory(Path.of("/tmp"), "twin-detached-owner-");
     Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-    TestUsers.copyClient(base);
+    SystemUsers.copyClient(base);
     Fixtures.copyWorldReadable(Fixtures.demoDir().resolve("target/lib"), base.resolve("app/lib"));
     Files.copy(Fixtures.demoJar(), base.resolve("app/demo-service.jar"));
     Files.setPosixFilePermissions(base.resolve("app/demo-service.jar"), PosixFilePermissions.fromString("rw-r--r--"));

@@ -314,8 +314,8 @@ class DetachedSocketIT {
 
   /** The uid and gid of a system user made for this test (needs root, as CI runs). */
   private static long[] otherUser() {
-    TestUsers.requireRoot("this test must run as root (CI does): it creates a user and switches to it");
-    TestUsers.Account account = TestUsers.systemUser(OTHER_USER);
+    SystemUsers.requireRoot("this test must run as root (CI does): it creates a user and switches to it");
+    SystemUsers.Account account = SystemUsers.systemUser(OTHER_USER);
     return new long[] {account.uid(), account.gid()};
   }
 }

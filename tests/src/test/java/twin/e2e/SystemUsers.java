@@ -12,8 +12,8 @@ import java.time.Duration;
  * System users and groups for the tests that switch users (they need root, as CI runs), and a
  * copy of twin's client that those users can run.
  */
-final class TestUsers {
-  private TestUsers() {}
+final class SystemUsers {
+  private SystemUsers() {}
 
   /** A system user: its name, uid and primary gid. */
   record Account(String name, long uid, long gid) {}
