@@ -4,12 +4,17 @@ import clojure.java.api.Clojure;
 import clojure.lang.AFn;
 import clojure.lang.ILookup;
 import clojure.lang.IFn;
+import clojure.lang.IPersistentVector;
+import clojure.lang.ISeq;
 import clojure.lang.Keyword;
 import clojure.lang.LineNumberingPushbackReader;
 import clojure.lang.Namespace;
 import clojure.lang.RT;
+import clojure.lang.Symbol;
 import clojure.lang.Var;
 import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import twin.protocol.Frame;
@@ -31,6 +36,17 @@ final class Sessions {
   private static final Keyword OUT = Keyword.intern("out");
   private static final Keyword ERR = Keyword.intern("err");
   private static final Keyword TAP = Keyword.intern("tap");
+  private static final Keyword REFER = Keyword.intern("refer");
+
+  /** The helpers of {@code clojure.main/repl-requires} (Clojure 1.10 to 1.12), true for macros. */
+  private static final Map<String, Boolean> REPL_HELPERS = Map.ofEntries(
+      Map.entry("clojure.repl/source", true), Map.entry("clojure.repl/apropos", false),
+      Map.entry("clojure.repl/dir", true), Map.entry("clojure.repl/pst", false),
+      Map.entry("clojure.repl/doc", true), Map.entry("clojure.repl/find-doc", false),
+      Map.entry("clojure.java.javadoc/javadoc", false),
+      Map.entry("clojure.pprint/pp", true), Map.entry("clojure.pprint/pprint", false),
+      Map.entry("clojure.repl.deps/add-libs", false), Map.entry("clojure.repl.deps/add-lib", false),
+      Map.entry("clojure.repl.deps/sync-deps", false));
 
   /** How long an interrupted evaluation may take to notice before it is stopped harder. */
   private static final long STOP_AFTER_MS = 2000;
@@ -43,39 +59,86 @@ final class Sessions {
   private final IFn exTriage;
   private final IFn exStr;
 
-  Sessions(FrameWriter wire) {
-    this.wire = wire;
+  /**
+   * Loads Clojure and the prepl: the twin's start does this while it shakes hands with the
+   * supervisor, before any {@code Sessions} exists.
+   */
+  static void loadClojure() {
     IFn require = Clojure.var("clojure.core", "require");
     require.invoke(Clojure.read("clojure.core.server"));
-    Var preplVar = (Var) Clojure.var("clojure.core.server", "prepl");
-    if (!preplVar.isBound()) {
+    if (!((Var) Clojure.var("clojure.core.server", "prepl")).isBound()) {
       throw new IllegalStateException(
           "Clojure " + clojureVersionOf() + " has no clojure.core.server/prepl; twin needs Clojure 1.10 or later");
     }
-    this.prepl = preplVar;
+  }
+
+  /** Sessions over a loaded Clojure ({@link #loadClojure}). */
+  Sessions(FrameWriter wire) {
+    this.wire = wire;
+    this.prepl = Clojure.var("clojure.core.server", "prepl");
     this.prStr = Clojure.var("clojure.core", "pr-str");
     this.exTriage = Clojure.var("clojure.main", "ex-triage");
     this.exStr = Clojure.var("clojure.main", "ex-str");
   }
 
   /**
-   * The user namespace gets what clojure.main's REPL gives it: doc, source, pst, pprint, ... The
-   * twin loads these after it reported itself booted and before it serves any frame, so that the
-   * supervisor's and client's own setup (transcript, session) overlaps this load, the last
-   * quarter of a twin's boot.
+   * The user namespace gets what clojure.main's REPL gives it ({@code clojure.main/repl-requires}:
+   * doc, source, pst, pprint, ...) and twin's SQL helpers, as vars that load their namespace on
+   * first use ({@link LazyVars}): loading them all was the last quarter of a twin's boot. A
+   * helper this twin does not know (a later Clojure's) is loaded at once, as clojure.main does.
    */
-  void loadReplHelpers() {
-    IFn require = Clojure.var("clojure.core", "require");
-    Var.pushThreadBindings(RT.map(RT.CURRENT_NS, RT.CURRENT_NS.deref()));
+  void installReplHelpers() {
+    Namespace user = Namespace.findOrCreate(Symbol.intern("user"));
+    Object requires = ((Var) Clojure.var("clojure.main", "repl-requires")).deref();
+    for (ISeq specs = RT.seq(requires); specs != null; specs = specs.next()) {
+      Object spec = specs.first();
+      if (!referLazily(user, spec)) {
+        requireInto(user, spec);
+      }
+    }
+    SqlHelpers.install(user);
+  }
+
+  /** {@code [clojure.repl :refer (doc ...)]} as lazy vars, when every name is a known helper. */
+  private static boolean referLazily(Namespace user, Object spec) {
+    if (!(spec instanceof IPersistentVector v) || v.count() != 3 || !REFER.equals(v.nth(1))) {
+      return false;
+    }
+    String ns = String.valueOf(v.nth(0));
+    List<String> names = new ArrayList<>();
+    for (ISeq s = RT.seq(v.nth(2)); s != null; s = s.next()) {
+      String name = String.valueOf(s.first());
+      if (!REPL_HELPERS.containsKey(ns + "/" + name)) {
+        return false;
+      }
+      names.add(name);
+    }
+    for (String name : names) {
+      LazyVars.refer(user, ns, name, REPL_HELPERS.get(ns + "/" + name));
+    }
+    return true;
+  }
+
+  private static void requireInto(Namespace user, Object spec) {
+    Var.pushThreadBindings(RT.map(RT.CURRENT_NS, user));
     try {
-      // Clojure's own start-up already made `user` and referred clojure.core into it.
-      RT.CURRENT_NS.set(Namespace.findOrCreate(clojure.lang.Symbol.intern("user")));
-      Clojure.var("clojure.core", "apply")
-          .invoke(require, ((Var) Clojure.var("clojure.main", "repl-requires")).deref());
-      SqlHelpers.install((Namespace) RT.CURRENT_NS.deref());
+      Clojure.var("clojure.core", "require").invoke(spec);
     } finally {
       Var.popThreadBindings();
     }
+  }
+
+  /**
+   * For the class-data archive's training run: loads every REPL helper at once, so that the
+   * archive holds their classes for the twins that use them.
+   */
+  void loadReplHelpersForTraining() {
+    Namespace user = Namespace.findOrCreate(Symbol.intern("user"));
+    Object requires = ((Var) Clojure.var("clojure.main", "repl-requires")).deref();
+    for (ISeq specs = RT.seq(requires); specs != null; specs = specs.next()) {
+      requireInto(user, specs.first());
+    }
+    SqlHelpers.install(user);
   }
 
   /**

@@ -12,6 +12,8 @@ import twin.protocol.ChannelStreams;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import twin.protocol.Frame;
 import twin.protocol.FrameIO;
 import twin.protocol.FrameWriter;
@@ -32,8 +34,9 @@ public final class TwinMain {
       // A training run for a class-data archive: load what every twin loads, run no user code, exit.
       String problem = ClojureCheck.problem();
       if (problem == null) {
+        Sessions.loadClojure();
         Sessions sessions = new Sessions(null);
-        sessions.loadReplHelpers();
+        sessions.loadReplHelpersForTraining();
         sessions.evaluateForTraining();
       }
       System.exit(problem == null ? 0 : 1);
@@ -43,16 +46,26 @@ public final class TwinMain {
       System.exit(2);
     }
     ignoreTerminalSignals();
+    // Service code must never read the supervisor's pipe: Clojure binds *in* to System.in when it
+    // loads, so the pipe is swapped out first and only the handshake reads it.
+    InputStream supervisorPipe = System.in;
+    System.setIn(new ByteArrayInputStream(new byte[0]));
+    // Clojure loads while the twin shakes hands with the supervisor: the two are its whole start.
+    String problem = ClojureCheck.problem();
+    FutureTask<Void> clojure = new FutureTask<>(Sessions::loadClojure, null);
+    if (problem == null) {
+      Thread loader = new Thread(clojure, "twin-clojure-load");
+      loader.setDaemon(true);
+      loader.start();
+    }
     String token;
     try {
-      token = readToken(System.in);
+      token = readToken(supervisorPipe);
     } catch (IOException e) {
       LOG.println("twin-runtime: cannot read the handshake from the supervisor: " + e.getMessage());
       Runtime.getRuntime().halt(4);
       return;
     }
-    // Service code must never read the supervisor's pipe.
-    System.setIn(new ByteArrayInputStream(new byte[0]));
 
     SocketChannel channel;
     try {
@@ -71,7 +84,7 @@ public final class TwinMain {
     try {
       wire.send(Frame.of(0, FrameType.HELLO, token, Long.toString(ProcessHandle.current().pid()),
           System.getProperty("java.version")));
-      Sessions sessions = boot(wire);
+      Sessions sessions = boot(wire, problem, clojure);
       serve(in, wire, sessions);
     } catch (IOException e) {
       // The supervisor is gone; a twin never outlives it.
@@ -79,22 +92,26 @@ public final class TwinMain {
     Runtime.getRuntime().halt(0);
   }
 
-  private static Sessions boot(FrameWriter wire) throws IOException {
-    String problem = ClojureCheck.problem();
+  private static Sessions boot(FrameWriter wire, String problem, FutureTask<Void> clojure) throws IOException {
     if (problem != null) {
       wire.send(Frame.of(0, FrameType.BOOT_FAILED, problem));
       return null;
     }
     Sessions sessions;
     try {
+      clojure.get();
       sessions = new Sessions(wire);
-    } catch (RuntimeException | LinkageError e) {
-      wire.send(Frame.of(0, FrameType.BOOT_FAILED, "Clojure failed to load: " + e));
+    } catch (ExecutionException e) {
+      wire.send(Frame.of(0, FrameType.BOOT_FAILED, "Clojure failed to load: " + e.getCause()));
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      wire.send(Frame.of(0, FrameType.BOOT_FAILED, "interrupted while Clojure loaded"));
       return null;
     }
     wire.send(Frame.of(0, FrameType.BOOTED, sessions.clojureVersion()));
     try {
-      sessions.loadReplHelpers();
+      sessions.installReplHelpers();
     } catch (RuntimeException | LinkageError e) {
       // Sessions still work; only doc, source, pprint and the like are missing from user.
       LOG.println("twin-runtime: the REPL helpers (doc, source, pprint) failed to load: " + e);
