@@ -1,7 +1,6 @@
 package twin.profile;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.constructor.DuplicateKeyException;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
@@ -31,7 +29,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads a service profile: SnakeYAML's safe loader with tight limits, then one validation pass
@@ -115,12 +115,13 @@ public final class ProfileLoader {
       throw new ProfileException(shown, sizeLimitMessage());
     }
     LoaderOptions options = loaderOptions();
-    DumperOptions dumper = new DumperOptions();
-    Yaml yaml = new Yaml(new SafeConstructor(options), new Representer(dumper), dumper, options);
-
+    // SnakeYAML's parts rather than its Yaml facade: the text is parsed once, and nothing of its
+    // dumper (java.beans) is loaded, which was most of reading a profile.
+    Composer composer = new Composer(new ParserImpl(new StreamReader(text), options), new Resolver(), options);
     Node root = null;
     try {
-      for (Node doc : yaml.composeAll(new StringReader(text))) {
+      while (composer.checkNode()) {
+        Node doc = composer.getNode();
         if (root != null) {
           throw new Validator(shown, text, null).error(doc.getStartMark(),
               "a profile is one YAML document; remove the second one (after '---')");
@@ -130,9 +131,14 @@ public final class ProfileLoader {
       if (root == null || (root instanceof ScalarNode s && s.getTag().equals(Tag.NULL))) {
         throw new ProfileException(shown, "profile is empty");
       }
-      // The node tree carries the marks; the safe constructor adds its own checks on the same
-      // text (duplicate keys, unknown local tags) before the tree is trusted.
-      yaml.load(text);
+      // The node tree carries the marks; the safe constructor runs its own checks on the same
+      // tree (duplicate keys, unknown local tags) before it is trusted.
+      // Its merge-key handling rewrites the mappings it reads, and the validator must see merge
+      // keys to refuse them: a tree with one is checked on a second parse.
+      Node checked = hasMergeKey(root, Collections.newSetFromMap(new IdentityHashMap<>()))
+          ? new Composer(new ParserImpl(new StreamReader(text), options), new Resolver(), options).getSingleNode()
+          : root;
+      new SafeCheck(options).check(checked);
     } catch (MarkedYAMLException e) {
       throw fromSnakeYaml(shown, text, root, e);
     } catch (YAMLException e) {
@@ -140,6 +146,21 @@ public final class ProfileLoader {
     }
     Path absolute = file.toAbsolutePath().normalize();
     return new Validator(shown, text, absolute).profile(root);
+  }
+
+  /** The safe constructor, run over a composed tree for its checks only. */
+  private static final class SafeCheck extends SafeConstructor {
+    SafeCheck(LoaderOptions options) {
+      super(options);
+      // What the Yaml facade copies from the options; the constructor's own defaults allow duplicates.
+      setAllowDuplicateKeys(options.isAllowDuplicateKeys());
+      setWarnOnDuplicateKeys(options.isWarnOnDuplicateKeys());
+      setWrappedToRootException(options.isWrappedToRootException());
+    }
+
+    void check(Node root) {
+      constructDocument(root);
+    }
   }
 
   private static LoaderOptions loaderOptions() {
@@ -182,6 +203,27 @@ public final class ProfileLoader {
     }
     SourceMark at = new SourceMark(shown, mark.getLine() + 1, mark.getColumn() + 1);
     return new ProfileException(at, problem, Snippets.at(text, at.line(), at.col()), e);
+  }
+
+  private static boolean hasMergeKey(Node node, Set<Node> seen) {
+    if (node == null || !seen.add(node)) {
+      return false;
+    }
+    if (node instanceof MappingNode m) {
+      for (NodeTuple t : m.getValue()) {
+        if (t.getKeyNode().getTag().equals(Tag.MERGE) || hasMergeKey(t.getKeyNode(), seen)
+            || hasMergeKey(t.getValueNode(), seen)) {
+          return true;
+        }
+      }
+    } else if (node instanceof SequenceNode q) {
+      for (Node n : q.getValue()) {
+        if (hasMergeKey(n, seen)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The text of the scalar starting at {@code index}, searched for in the composed tree. */
