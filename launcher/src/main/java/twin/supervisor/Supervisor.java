@@ -84,6 +84,12 @@ public final class Supervisor implements AutoCloseable, SessionOpener {
     try {
       Files.createDirectories(privateDir.resolve("tmp"));
       Files.createDirectories(privateDir.resolve("logs"));
+      if (switchUser) {
+        chownTree(privateDir, twinUid, gidOf(plan));
+      }
+      // The JVM boots while the channel is set up: the twin reads its token before it connects.
+      HeldOutput output = new HeldOutput(serviceOut);
+      process = TwinProcess.start(plan, output, output);
       for (Map.Entry<String, String> f : files.entrySet()) {
         Path file = privateDir.resolve(f.getKey());
         Files.deleteIfExists(file);
@@ -96,8 +102,7 @@ public final class Supervisor implements AutoCloseable, SessionOpener {
         chownTree(privateDir, twinUid, gidOf(plan));
       }
       String token = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
-      HeldOutput output = new HeldOutput(serviceOut);
-      process = TwinProcess.start(plan, token, output, output);
+      process.handOver(token);
       TwinConnection connection = connect(server, process, privateDir);
       Files.deleteIfExists(plan.channelSocket());
       Frame hello = connection.readHello();

@@ -30,11 +30,13 @@ public final class TwinProcess {
 
   private final Process process;
   private final Deque<String> lastStderr;
+  private final HeldInput stdin;
   private final Thread killer;
 
-  private TwinProcess(Process process, Deque<String> lastStderr) {
+  private TwinProcess(Process process, Deque<String> lastStderr, HeldInput stdin) {
     this.process = process;
     this.lastStderr = lastStderr;
+    this.stdin = stdin;
     // Exit, SIGTERM and SIGHUP of the launcher run this; a SIGKILL of the launcher closes the
     // channel instead, and the twin halts by itself.
     this.killer = new Thread(process::destroyForcibly, "twin-process-killer");
@@ -43,13 +45,16 @@ public final class TwinProcess {
 
   /**
    * Starts the twin. {@code stdout} and {@code stderr} receive the service's own output, line by
-   * line; it never shares a stream with the REPL's protocol.
+   * line; it never shares a stream with the REPL's protocol. The twin waits for its channel
+   * token on stdin before it connects anywhere ({@link #handOver}), so the supervisor can set up
+   * the channel while the JVM boots.
    */
-  public static TwinProcess start(LaunchPlan plan, String token, Consumer<String> stdout, Consumer<String> stderr) {
+  public static TwinProcess start(LaunchPlan plan, Consumer<String> stdout, Consumer<String> stderr) {
+    HeldInput stdin = new HeldInput();
     ProcessExecutor executor = new ProcessExecutor()
         .command(plan.argv())
         .directory(plan.workdir().toFile())
-        .redirectInput(new ByteArrayInputStream((token + "\n").getBytes(StandardCharsets.UTF_8)));
+        .redirectInput(stdin);
     // zt-exec adds to the inherited environment; a null value removes a variable.
     for (String name : System.getenv().keySet()) {
       if (!plan.env().containsKey(name)) {
@@ -65,11 +70,53 @@ public final class TwinProcess {
     }));
     try {
       StartedProcess started = executor.start();
-      return new TwinProcess(started.getProcess(), lastStderr);
+      return new TwinProcess(started.getProcess(), lastStderr, stdin);
     } catch (IOException e) {
       // zt-exec's messages quote the environment; never pass them on.
       throw new TwinException(ExitCodes.FAILED, "cannot start the twin JVM (" + plan.java() + "): "
           + (e.getCause() != null ? e.getCause().getClass().getSimpleName() : e.getClass().getSimpleName()));
+    }
+  }
+
+  /** Gives the twin its channel token, once the channel is ready for it: its whole stdin. */
+  public void handOver(String token) {
+    stdin.release((token + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Stdin that blocks until it is released: zt-exec's pump thread waits here, then copies the
+   * bytes, then stdin ends. A twin killed before it gets a token ends the wait with nothing.
+   */
+  private static final class HeldInput extends java.io.InputStream {
+    private final java.util.concurrent.CompletableFuture<byte[]> bytes = new java.util.concurrent.CompletableFuture<>();
+    private ByteArrayInputStream in;
+
+    void release(byte[] content) {
+      bytes.complete(content);
+    }
+
+    private ByteArrayInputStream in() throws IOException {
+      if (in == null) {
+        try {
+          in = new ByteArrayInputStream(bytes.get());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("no token");
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new IOException(e.getCause());
+        }
+      }
+      return in;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return in().read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return in().read(b, off, len);
     }
   }
 
@@ -117,6 +164,7 @@ public final class TwinProcess {
 
   /** Waits up to {@code graceMillis} for the twin to end by itself, then kills it. */
   public void stop(long graceMillis) {
+    stdin.release(new byte[0]);
     try {
       if (!process.waitFor(graceMillis, TimeUnit.MILLISECONDS)) {
         process.destroy();
