@@ -21,6 +21,7 @@ public final class ArchiveTraining {
   public static void main(String[] args) throws IOException {
     PrintWriter sink = new PrintWriter(Writer.nullWriter());
     Cli.create(sink, sink).execute("launch", "--help");
+    Warmup.run();
     Path jar = Path.of(System.getProperty("java.class.path"));
     ClassLoader loader = ArchiveTraining.class.getClassLoader();
     int loaded = 0;

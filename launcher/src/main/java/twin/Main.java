@@ -9,6 +9,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Commands that plan a twin warm the planning code up on the second core meanwhile.
+    Warmup.startFor(args);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = Cli.create(out, err, args).execute(args);

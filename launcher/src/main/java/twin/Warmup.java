@@ -1,0 +1,78 @@
+package twin;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import twin.plan.DatabaseConfig;
+import twin.plan.LaunchPlan;
+import twin.plan.LaunchPlanner;
+import twin.plan.PlanOptions;
+import twin.plan.ServiceFacts;
+import twin.profile.Profile;
+import twin.profile.ProfileException;
+import twin.profile.ProfileLoader;
+import twin.secret.Redactor;
+
+/**
+ * Runs, on the second core, what a launch runs first: reading a profile, planning, masking. The
+ * first run of any code in a fresh JVM pays for initializing its classes, linking its lambdas
+ * and compiling its patterns; done here while the main thread builds the command line
+ * (picocli's reflection), the launch's own run finds that done. It uses a built-in profile and
+ * made-up facts: it reads no file, starts nothing, prints nothing, and a failure only costs speed.
+ */
+public final class Warmup {
+  /** The commands that plan a twin from a profile. */
+  static final Set<String> PLANNING = Set.of("launch", "eval", "run", "sql");
+
+  private static final String PROFILE = """
+      name: warm-up
+      java: /nonexistent/bin/java
+      workdir: /nonexistent
+      classpath: [app.jar, "lib/*"]
+      main: warm.Up
+      jvm-options:
+        - -Xmx1g
+        - -Dfile.encoding=UTF-8
+        - "-Dclojure.server.repl={:port 5555 :accept clojure.core.server/repl}"
+        - -javaagent:/nonexistent/agent.jar
+      env: {PORT: "8080", API_TOKEN: "x", DATABASE_URL: "postgres://u:p@localhost/db", OTEL_SERVICE_NAME: x}
+      twin:
+        init: ["(def x 1)"]
+        heap: 64m
+      databases:
+        main: {url: "jdbc:sqlite:${DB}", mode: read-only, max-rows: 10}
+      """;
+
+  private Warmup() {}
+
+  /** Starts the warm-up in the background when {@code args} name a command that plans a twin. */
+  public static void startFor(String[] args) {
+    if (args.length < 2 || !PLANNING.contains(args[0])) {
+      return;
+    }
+    Thread thread = new Thread(Warmup::run, "twin-warm-up");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** One pass over the planning code with the built-in profile; also the archive's training. */
+  public static void run() {
+    try {
+      Path dir = Path.of("/nonexistent");
+      Profile profile = new ProfileLoader().parse(PROFILE, dir.resolve("warm-up.yaml"));
+      ServiceFacts facts = new ServiceFacts(dir.resolve("bin/java"), "17", dir, profile.jvmOptions(),
+          List.of("/nonexistent/app.jar"), false, profile.env(), List.of(),
+          new ServiceFacts.TargetUser("nobody", 65534, 65534), ServiceFacts.HostTools.none());
+      PlanOptions options = new PlanOptions("warm-up-000000", dir.resolve("twin-runtime.jar"),
+          List.of(dir.resolve("clojure.jar")), dir.resolve("run"), 65534, "nobody", null, false);
+      LaunchPlan plan = LaunchPlanner.plan(profile, facts, options);
+      Redactor redactor = new Redactor(plan.env(), profile.twin().secretNames())
+          .plus(DatabaseConfig.literalSecrets(profile));
+      redactor.redact("postgres://u:p@localhost/db x");
+      redactor.stream().feed("x");
+      DatabaseConfig.render(profile, "nobody", false);
+    } catch (ProfileException | RuntimeException e) {
+      // only speed is lost
+    }
+  }
+}
