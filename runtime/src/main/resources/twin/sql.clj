@@ -2,7 +2,8 @@
   "Investigative SQL in the twin, with the service's own JDBC driver: sql, sql!, tables,
   describe, explain and with-db. The databases come from the profile (databases:, datasource:);
   read-only by default. Loaded on first use: `user` holds small stubs that require this."
-  (:import (twin.runtime.sql Databases SqlSession SqlFailure Writers Writers$Table)))
+  (:import (twin.runtime SessionOutput)
+           (twin.runtime.sql Databases SqlSession SqlFailure Writers Writers$Table)))
 
 (def ^:dynamic *db*
   "The session the helpers use inside with-db; nil means the profile's default database."
@@ -81,10 +82,13 @@
   (try
     (with-open [s (.open (Databases/get) (db-name db) *err*)]
       (let [limit (long (if (= :default max-rows) (.maxRows (.spec s)) max-rows))
+            ;; cli is the whole form twin sql sends, so *out* is the session's own: rows may
+            ;; skip it (SessionOutput).
+            out (or (SessionOutput/current) *out*)
             sink (case format
-                   "csv" (Writers/csv *out* *err*)
-                   "json" (Writers/json *out* *err*)
-                   (Writers$Table. *out* false))]
+                   "csv" (Writers/csv out *err*)
+                   "json" (Writers/json out *err*)
+                   (Writers$Table. out false))]
         (.run s query nil sink limit false)
         :twin.sql/ok))
     (catch SqlFailure e

@@ -187,13 +187,14 @@ public final class Redactor {
           }
         }
       }
-      // A whole secret that the cut would split: cut before it.
+      // A whole secret that the cut would split: cut before it. Only one starting less than its
+      // length before the cut can, so only that window is searched (not the whole chunk again).
       boolean moved = true;
       while (moved) {
         moved = false;
         for (String value : values) {
-          int start = cut == 0 ? -1 : text.lastIndexOf(value, cut - 1);
-          if (start >= 0 && start + value.length() > cut) {
+          int start = text.indexOf(value, Math.max(0, cut - value.length() + 1));
+          if (start >= 0 && start < cut) {
             cut = start;
             moved = true;
           }

@@ -219,6 +219,7 @@ final class Sessions {
     }
 
     private void run() {
+      SessionOutput.set(text -> wire.send(Frame.of(id, FrameType.OUT, text)));
       try {
         prepl.invoke(new LineNumberingPushbackReader(input), new AFn() {
           @Override
@@ -230,6 +231,7 @@ final class Sessions {
       } catch (Throwable t) {
         wire.send(Frame.of(id, FrameType.NOTICE, "session ended abnormally: " + t));
       } finally {
+        SessionOutput.clear();
         sessions.remove(id);
         wire.send(Frame.of(id, FrameType.CLOSED));
       }

@@ -15,6 +15,9 @@ public interface RowSink {
   /** The result set ended: {@code shown} rows went to {@link #row}, {@code more} were only counted. */
   void end(long shown, long more) throws IOException;
 
+  /** The result set broke off (an error, an interrupt): pass on the rows that were read. */
+  default void brokenOff() throws IOException {}
+
   /** A statement without rows changed {@code count} rows. */
   void updated(long count) throws IOException;
 

@@ -335,17 +335,26 @@ public final class SqlSession implements AutoCloseable {
     RowSink.Row row = rowOf(rs, null);
     long shown = 0;
     long more = 0;
-    while (rs.next()) {
-      if (maxRows < 0 || shown < maxRows) {
-        sink.row(row);
-        shown++;
-      } else {
-        more++;
+    try {
+      while (rs.next()) {
+        if (maxRows < 0 || shown < maxRows) {
+          sink.row(row);
+          shown++;
+        } else {
+          more++;
+        }
+        if (((shown + more) & 1023) == 0 && Thread.interrupted()) {
+          cancelQuietly(ps);
+          throw new SqlFailure("interrupted");
+        }
       }
-      if (((shown + more) & 1023) == 0 && Thread.interrupted()) {
-        cancelQuietly(ps);
-        throw new SqlFailure("interrupted");
+    } catch (SQLException | RuntimeException e) {
+      try {
+        sink.brokenOff();
+      } catch (IOException closed) {
+        e.addSuppressed(closed);
       }
+      throw e;
     }
     sink.end(shown, more);
   }

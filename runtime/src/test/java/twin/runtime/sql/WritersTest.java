@@ -46,6 +46,54 @@ class WritersTest {
     assertThat(err.toString()).isEqualTo("twin: ... 2 more rows (not shown; use --all or --max-rows)\n");
   }
 
+  /** Records each write and flush its writer gets, as the session's output would see them. */
+  static final class Recording extends java.io.Writer {
+    final List<String> writes = new java.util.ArrayList<>();
+    int flushes;
+
+    @Override
+    public void write(char[] c, int off, int len) {
+      writes.add(new String(c, off, len));
+    }
+
+    @Override
+    public void flush() {
+      flushes++;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void rowsGoOutAChunkAtATimeInOrder() throws Exception {
+    Recording out = new Recording();
+    RowSink csv = Writers.csv(out, null);
+    csv.columns(List.of("n", "text"));
+    StringBuilder expected = new StringBuilder("n,text\n");
+    for (int i = 0; i < 1000; i++) {
+      csv.row(row(i, "row number " + i));
+      expected.append(i).append(",row number ").append(i).append('\n');
+    }
+    csv.end(1000, 0);
+    assertThat(String.join("", out.writes)).isEqualTo(expected.toString());
+    assertThat(out.writes).as("one write per chunk, not per row").hasSizeBetween(2, expected.length() / Writers.CHUNK + 1);
+    assertThat(out.writes.subList(0, out.writes.size() - 1)).allSatisfy(w -> assertThat(w.length())
+        .isBetween(Writers.CHUNK, Writers.CHUNK + 100));
+    assertThat(out.flushes).isEqualTo(out.writes.size());
+  }
+
+  @Test
+  void rowsReadBeforeAResultBreaksOffAreStillPassedOn() throws Exception {
+    Recording out = new Recording();
+    RowSink csv = Writers.csv(out, null);
+    csv.columns(List.of("n"));
+    csv.row(row(1));
+    csv.row(row(2));
+    csv.brokenOff();
+    assertThat(String.join("", out.writes)).isEqualTo("n\n1\n2\n");
+  }
+
   @Test
   void jsonKeepsNumbersAndBooleansAndEscapesText() throws Exception {
     StringWriter out = new StringWriter();
