@@ -38,6 +38,16 @@ public final class Redactor {
   private static final Pattern PARAM_PASSWORD =
       Pattern.compile("(?i)((?:^|[?&;\\s])(?:password|passwd|pwd)\\s*=)([^&;\\s]+)");
 
+  // A URL whose scheme went out with the chunk before: "://user:password@" where a chunk begins.
+  private static final Pattern URL_PASSWORD_CONTINUED = Pattern.compile("^(://[^\\s:/?#@]*):([^\\s@/]+)@");
+
+  // A password parameter whose value may go on in the next chunk.
+  private static final Pattern PARAM_IN_PROGRESS = Pattern.compile("(?:password|passwd|pwd)\\s*=.*",
+      Pattern.DOTALL);
+
+  /** A stream holds back at most this much of a word that may be a URL or parameter in progress. */
+  static final int MAX_HELD_WORD = 512;
+
   // -Ddb.password=x, --api-token=x: options whose name says they carry a secret.
   private static final Pattern OPTION_ASSIGNMENT = Pattern.compile("^(--?(?:D)?)([^=\\s]+)=(.*)$",
       Pattern.DOTALL);
@@ -161,17 +171,40 @@ public final class Redactor {
     /** The chunk (after what was held back) with secrets masked, less a tail that may continue. */
     public String feed(String chunk) {
       String text = carry + chunk;
-      int cut = safeCut(text);
+      int cut = wordCut(text, safeCut(text));
       carry = text.substring(cut);
-      return redact(text.substring(0, cut));
+      return redactPiece(text.substring(0, cut));
     }
 
     /** What is held back, masked: at the end of a result, or when another stream speaks. */
     public String flush() {
       String text = carry;
       carry = "";
-      return redact(text);
+      return redactPiece(text);
     }
+
+    private String redactPiece(String piece) {
+      String out = redact(piece);
+      return out.startsWith("://")
+          ? URL_PASSWORD_CONTINUED.matcher(out).replaceFirst("$1:" + Matcher.quoteReplacement(MASK) + "@")
+          : out;
+    }
+
+    /**
+     * Secrets known only by their shape (a URL's password, a {@code password=} parameter) can be
+     * split too: the last word before {@code cut} is held back when it may be one in progress.
+     */
+    private int wordCut(String text, int cut) {
+      int start = cut;
+      while (start > 0 && !Character.isWhitespace(text.charAt(start - 1))) {
+        start--;
+        if (cut - start > MAX_HELD_WORD) {
+          return cut; // no credential is this long; let it go
+        }
+      }
+      return start < cut && mayContinueSecret(text.substring(start, cut)) ? start : cut;
+    }
+
 
     public boolean holds() {
       return !carry.isEmpty();
@@ -202,6 +235,21 @@ public final class Redactor {
       }
       return cut;
     }
+  }
+
+  /** True when {@code word} may be the start of a URL with a password or of a password parameter. */
+  static boolean mayContinueSecret(String word) {
+    int scheme = word.lastIndexOf("://");
+    if (scheme >= 0 && word.indexOf('@', scheme) < 0) {
+      return true;
+    }
+    if (word.endsWith(":") || word.endsWith(":/")) {
+      return true;
+    }
+    int separator = Math.max(word.lastIndexOf('?'), Math.max(word.lastIndexOf('&'), word.lastIndexOf(';')));
+    String tail = word.substring(separator + 1).toLowerCase(Locale.ROOT);
+    return !tail.isEmpty() && (PARAM_IN_PROGRESS.matcher(tail).matches() || "password".startsWith(tail)
+        || "passwd".startsWith(tail) || "pwd".startsWith(tail));
   }
 
   /** {@value #MASK} for a secret-named variable, otherwise the value with secrets masked. */

@@ -157,4 +157,35 @@ class RedactorTest {
       }
     }
   }
+
+  @Test
+  void secretsKnownByShapeAreMaskedAtEverySplitPoint() {
+    // No known values: only the URL and parameter patterns can find these passwords.
+    String text = "db postgres://app:pw-9x1@db:5432/orders ok\njdbc:x://h/db?user=a&password=hunter9&ssl=1\n"
+        + "conn;PWD=Zq8x;Server=s url=redis://:tok3n@cache:6379\n";
+    String expected = "db postgres://app:***@db:5432/orders ok\njdbc:x://h/db?user=a&password=***&ssl=1\n"
+        + "conn;PWD=***;Server=s url=redis://:***@cache:6379\n";
+    assertThat(Redactor.none().redact(text)).isEqualTo(expected);
+    for (int i = 0; i <= text.length(); i++) {
+      for (int j = i; j <= text.length(); j++) {
+        Redactor.Stream s = Redactor.none().stream();
+        String joined = s.feed(text.substring(0, i)) + s.feed(text.substring(i, j)) + s.feed(text.substring(j))
+            + s.flush();
+        assertThat(joined).as("split at %d and %d", i, j).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
+  void onlyAWordThatMayBeAPasswordInProgressIsHeld() {
+    Redactor.Stream s = Redactor.none().stream();
+    assertThat(s.feed("progress 10% ")).isEqualTo("progress 10% ");
+    assertThat(s.feed("connecting to postgres://app:pw")).isEqualTo("connecting to ");
+    assertThat(s.feed("@db ok ")).isEqualTo("postgres://app:***@db ok ");
+    assertThat(s.feed("then ?pass")).isEqualTo("then ");
+    assertThat(s.feed("word=x1y2 done\n")).isEqualTo("?password=*** done\n");
+    assertThat(s.holds()).isFalse();
+    String longWord = "x".repeat(Redactor.MAX_HELD_WORD + 1) + "://";
+    assertThat(s.feed(longWord)).as("a word too long to be a credential is not held").isEqualTo(longWord);
+  }
 }

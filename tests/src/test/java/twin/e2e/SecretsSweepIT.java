@@ -23,7 +23,9 @@ class SecretsSweepIT {
   private static final String TOKEN = "demo-token-not-a-real-secret-7f3a";
   private static final String LICENCE = "lic-9f8e7d6c5b4a";
   private static final String URL_PASSWORD = "url-pw-4b3c2a1d";
-  private static final List<String> SECRETS = List.of(TOKEN, LICENCE, URL_PASSWORD);
+  /** A password twin knows only by its shape: no variable holds it, the service code builds it. */
+  private static final String SHAPE_ONLY = "shape-only-77aa";
+  private static final List<String> SECRETS = List.of(TOKEN, LICENCE, URL_PASSWORD, SHAPE_ONLY);
 
   @TempDir
   Path tmp;
@@ -46,6 +48,9 @@ class SecretsSweepIT {
             + " (println (subs s 7)))",
         "-e", "(binding [*out* *err*] (let [s (System/getenv \"ORDERS_LICENCE\")] (print (subs s 0 5)) (flush)"
             + " (Thread/sleep 200) (println (subs s 5))))",
+        // A URL password split between two flushes, in pieces that never appear whole in a form.
+        "-e", "(do (print (str \"mysql://svc:\" \"shape-o\")) (flush) (Thread/sleep 200)"
+            + " (println (str \"nly-\" \"77aa@db.internal\")))",
         "-e", "(throw (ex-info (str \"bad \" (System/getenv \"DB_URL\")) {}))"};
     List<String> outputs = new ArrayList<>();
     try (TwinCli twin = new TwinCli(tmp)) {
