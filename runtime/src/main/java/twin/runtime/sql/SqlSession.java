@@ -332,7 +332,15 @@ public final class SqlSession implements AutoCloseable {
       labels.add(md.getColumnLabel(i));
     }
     sink.columns(labels);
-    RowSink.Row row = rowOf(rs, null);
+    feed(rs, rowOf(rs, null), sink, maxRows, ps);
+  }
+
+  /**
+   * Passes the rows of {@code rs} to {@code sink}: at most {@code maxRows} shown (negative: all),
+   * the rest counted. Every 1024 rows it checks for an interrupt and then cancels {@code statement}.
+   */
+  private static void feed(ResultSet rs, RowSink.Row row, RowSink sink, long maxRows, Statement statement)
+      throws SQLException, IOException {
     long shown = 0;
     long more = 0;
     try {
@@ -344,7 +352,9 @@ public final class SqlSession implements AutoCloseable {
           more++;
         }
         if (((shown + more) & 1023) == 0 && Thread.interrupted()) {
-          cancelQuietly(ps);
+          if (statement != null) {
+            cancelQuietly(statement);
+          }
           throw new SqlFailure("interrupted");
         }
       }
@@ -438,18 +448,7 @@ public final class SqlSession implements AutoCloseable {
   private void metadata(RowSink sink, long maxRows, MetaQuery query, String[] columns, List<String> labels) {
     try (ResultSet rs = query.run(connection.getMetaData())) {
       sink.columns(labels);
-      RowSink.Row row = rowOf(rs, columns);
-      long shown = 0;
-      long more = 0;
-      while (rs.next()) {
-        if (maxRows < 0 || shown < maxRows) {
-          sink.row(row);
-          shown++;
-        } else {
-          more++;
-        }
-      }
-      sink.end(shown, more);
+      feed(rs, rowOf(rs, columns), sink, maxRows, null);
     } catch (SQLException e) {
       throw SqlFailure.of(null, e);
     } catch (IOException e) {
