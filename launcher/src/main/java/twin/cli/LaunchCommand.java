@@ -65,7 +65,8 @@ public final class LaunchCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print the launch plan (argv, environment with secrets masked, workdir, user, rules applied) and start nothing.")
   boolean dryRun;
 
-  @Option(names = "--explain", description = "Print the rules that acted on the service's options, with their reasons, then launch.")
+  @Option(names = "--explain", description = "Print the rules that acted on the service's options and the settings twin adds, "
+      + "with their reasons, then launch.")
   boolean explain;
 
   @Option(names = "--heap", paramLabel = "SIZE", description = "The twin's maximum heap, e.g. 512m or 2g (default: twin.heap, else 512m).")

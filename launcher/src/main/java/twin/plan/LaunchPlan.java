@@ -30,6 +30,7 @@ public record LaunchPlan(
     Path channelSocket,
     List<String> init,
     List<Decision> decisions,
+    List<TwinSetting> own,
     List<String> warnings,
     ClassDataArchive archive) {
 
@@ -41,6 +42,7 @@ public record LaunchPlan(
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
     init = List.copyOf(init);
     decisions = List.copyOf(decisions);
+    own = List.copyOf(own);
     warnings = List.copyOf(warnings);
   }
 
@@ -48,8 +50,12 @@ public record LaunchPlan(
   public LaunchPlan withArchive(ClassDataArchive decided) {
     List<String> options = new ArrayList<>(jvmOptions);
     options.addAll(decided.options());
+    List<TwinSetting> settings = new ArrayList<>(own);
+    if (!decided.options().isEmpty()) {
+      settings.add(new TwinSetting(String.join(" ", decided.options()), "class-data archive " + decided.note()));
+    }
     return new LaunchPlan(profileName, profileFile, twinId, wrapper, java, javaVersion, options, classpath, mainClass,
-        mainArgs, env, workdir, user, privateDir, channelSocket, init, decisions, warnings, decided);
+        mainArgs, env, workdir, user, privateDir, channelSocket, init, decisions, settings, warnings, decided);
   }
 
   /** The java command alone: java, options, classpath, main class and its arguments. */

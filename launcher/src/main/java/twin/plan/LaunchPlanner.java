@@ -30,19 +30,26 @@ public final class LaunchPlanner {
     Path privateDir = options.privateDir();
 
     List<String> jvmOptions = filter("jvm-options", facts.jvmOptions(), keep, privateDir, decisions);
+    List<TwinSetting> own = new ArrayList<>();
     String heap = options.heap() != null ? options.heap()
         : profile.twin().heap() != null ? profile.twin().heap() : DEFAULT_HEAP;
-    jvmOptions.add("-Xmx" + heap);
-    jvmOptions.add("-XX:+ExitOnOutOfMemoryError");
-    jvmOptions.add("-XX:-HeapDumpOnOutOfMemoryError");
-    jvmOptions.add("-XX:HeapDumpPath=" + privateDir);
-    jvmOptions.add("-XX:ErrorFile=" + privateDir.resolve("hs_err_pid%p.log"));
-    jvmOptions.add("-Djava.io.tmpdir=" + privateDir.resolve("tmp"));
-    jvmOptions.add("-Dtwin.profile=" + profile.name());
+    add(jvmOptions, own, "-Xmx" + heap, "the twin's own heap (" + (options.heap() != null ? "--heap"
+        : profile.twin().heap() != null ? "twin.heap" : "the default; set twin.heap or --heap") + ")");
+    add(jvmOptions, own, "-XX:+ExitOnOutOfMemoryError", "a twin out of heap ends at once, with exit code 3");
+    add(jvmOptions, own, "-XX:-HeapDumpOnOutOfMemoryError", "no heap dump: it would hold the service's secrets");
+    add(jvmOptions, own, "-XX:HeapDumpPath=" + privateDir, "a dump asked for anyway lands in the private directory");
+    add(jvmOptions, own, "-XX:ErrorFile=" + privateDir.resolve("hs_err_pid%p.log"),
+        "a crash report lands in the private directory, never in the service's workdir");
+    add(jvmOptions, own, "-Djava.io.tmpdir=" + privateDir.resolve("tmp"),
+        "temporary files in the private directory, removed with it");
+    add(jvmOptions, own, "-Dtwin.profile=" + profile.name(), "tells service code which profile it runs under");
     if (!profile.databases().isEmpty()) {
-      jvmOptions.add("-D" + DatabaseConfig.PROPERTY + "=" + privateDir.resolve(DatabaseConfig.FILE_NAME));
+      add(jvmOptions, own, "-D" + DatabaseConfig.PROPERTY + "=" + privateDir.resolve(DatabaseConfig.FILE_NAME),
+          "the databases of the profile, for sql and twin sql (a 0600 file)");
     }
-    jvmOptions.addAll(interactiveDefaults(jvmOptions));
+    for (String option : interactiveDefaults(jvmOptions)) {
+      add(jvmOptions, own, option, INTERACTIVE_REASONS.get(option));
+    }
     Map<String, String> env = environment(profile, facts, options, keep, decisions);
     // Command-line options win over JAVA_TOOL_OPTIONS, so the twin's identity goes last.
     List<String> effective = new ArrayList<>();
@@ -59,12 +66,12 @@ public final class LaunchPlanner {
     }
 
     ServiceFacts.TargetUser user = facts.user();
-    List<String> wrapper = wrapper(facts.tools(), user, options, heap);
+    List<String> wrapper = wrapper(facts.tools(), user, options, heap, own);
 
     Path channel = privateDir.resolve("channel.sock");
     return new LaunchPlan(profile.name(), profile.file(), options.twinId(), wrapper, facts.java(),
         facts.javaVersion(), jvmOptions, classpath, RUNTIME_MAIN, List.of(channel.toString()), env,
-        facts.workdir(), user.name(), privateDir, channel, profile.twin().init(), decisions, facts.warnings(),
+        facts.workdir(), user.name(), privateDir, channel, profile.twin().init(), decisions, own, facts.warnings(),
         ClassDataArchive.skipped("not decided"));
   }
 
@@ -160,6 +167,16 @@ public final class LaunchPlanner {
    * for the same CPU time (a dozen young collections of about 1 ms while Clojure loads). The
    * service's own GC, compiler or initial heap choice (kept with twin.keep-options) wins.
    */
+  private static final Map<String, String> INTERACTIVE_REASONS = Map.of(
+      "-XX:+UseSerialGC", "a short interactive life: one collector thread (the service chose no collector)",
+      "-XX:TieredStopAtLevel=1", "C1 only: a faster start and less CPU for the JIT (the service chose no compiler setting)",
+      "-Xms8m", "starts small; the heap grows as the forms need it (the service set no initial heap)");
+
+  private static void add(List<String> jvmOptions, List<TwinSetting> own, String option, String reason) {
+    jvmOptions.add(option);
+    own.add(new TwinSetting(option, reason));
+  }
+
   static List<String> interactiveDefaults(List<String> options) {
     List<String> defaults = new ArrayList<>();
     boolean choosesGc = options.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w*GC"));
@@ -208,7 +225,7 @@ public final class LaunchPlanner {
   }
 
   private static List<String> wrapper(ServiceFacts.HostTools tools, ServiceFacts.TargetUser user, PlanOptions options,
-      String heap) {
+      String heap, List<TwinSetting> own) {
     List<String> wrapper = new ArrayList<>();
     if (options.scope()) {
       if (tools.systemdRun() == null || !tools.systemdRunning()) {
@@ -219,16 +236,21 @@ public final class LaunchPlanner {
       wrapper.addAll(List.of(tools.systemdRun().toString(), "--scope", "--quiet", "--collect",
           "-p", "MemoryMax=" + scopeMemory(heap), "-p", "MemorySwapMax=0", "-p", "CPUWeight=20",
           "-p", "IOWeight=20", "--"));
+      own.add(new TwinSetting("systemd-run --scope -p MemoryMax=" + scopeMemory(heap) + " ...",
+          "--scope: a transient unit caps the twin's memory (no swap) and weighs its CPU and IO low"));
     }
     if (tools.setsid() != null) {
       // Its own session: a Ctrl-C or hangup at the operator's terminal never reaches the twin.
       wrapper.add(tools.setsid().toString());
+      own.add(new TwinSetting("setsid", "its own session: a Ctrl-C or hangup at your terminal never reaches it"));
     }
     if (tools.nice() != null) {
       wrapper.addAll(List.of(tools.nice().toString(), "-n", "10"));
+      own.add(new TwinSetting("nice -n 10", "lower CPU priority: the live service comes first"));
     }
     if (tools.ionice() != null) {
       wrapper.addAll(List.of(tools.ionice().toString(), "-c", "2", "-n", "7"));
+      own.add(new TwinSetting("ionice -c 2 -n 7", "the lowest best-effort IO priority"));
     }
     boolean switchUser = user.uid() != options.invokingUid();
     if (switchUser) {
@@ -242,6 +264,8 @@ public final class LaunchPlanner {
       }
       wrapper.addAll(List.of(tools.setpriv().toString(), "--reuid=" + user.uid(), "--regid=" + user.gid(),
           "--init-groups", "--inh-caps=-all", "--"));
+      own.add(new TwinSetting("setpriv --reuid=" + user.uid() + " --regid=" + user.gid() + " --init-groups",
+          "runs as the service's user '" + user.name() + "', with its groups and no capabilities"));
     }
     return wrapper;
   }

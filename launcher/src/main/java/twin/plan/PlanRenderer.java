@@ -44,8 +44,19 @@ public final class PlanRenderer {
     return sb.toString();
   }
 
-  /** The rules that acted on the service's options, each with its reason. */
+  /** The rules that acted on the service's options, then what twin adds, each with its reason. */
   public static String explain(LaunchPlan plan, Redactor redactor) {
+    StringBuilder sb = new StringBuilder(rules(plan, redactor));
+    if (!plan.own().isEmpty()) {
+      sb.append("\ntwin's own settings:\n");
+      for (TwinSetting s : plan.own()) {
+        sb.append("  ").append(maskOption(s.setting(), redactor)).append("\n          ").append(s.reason()).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String rules(LaunchPlan plan, Redactor redactor) {
     StringBuilder sb = new StringBuilder();
     if (plan.decisions().isEmpty()) {
       sb.append("rules applied: none (every service option is kept)\n");

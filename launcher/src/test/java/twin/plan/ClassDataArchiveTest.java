@@ -21,7 +21,8 @@ class ClassDataArchiveTest {
     return new LaunchPlan("orders", tmp.resolve("orders.yaml"), "orders-abc123", List.of(), Path.of("/usr/bin/java"),
         "17.0.15", List.of("-Xmx512m", "-Djava.io.tmpdir=" + tmp.resolve("run/orders-abc123/tmp")), classpath,
         LaunchPlanner.RUNTIME_MAIN, List.of(), Map.of(), tmp, "orders", tmp.resolve("run/orders-abc123"),
-        tmp.resolve("run/orders-abc123/channel.sock"), List.of(), List.of(), List.of(), ClassDataArchive.skipped("-"));
+        tmp.resolve("run/orders-abc123/channel.sock"), List.of(), List.of(), List.of(), List.of(),
+        ClassDataArchive.skipped("-"));
   }
 
   private Path jar(String name, String content) throws IOException {

@@ -124,6 +124,31 @@ class LaunchPlannerTest {
   }
 
   @Test
+  void everyOptionAndWrapperTwinAddsComesWithItsReason() {
+    Facts facts = new Facts();
+    facts.jvmOptions = List.of("-XX:+UseG1GC");
+    LaunchPlan plan = plan(facts);
+    List<String> settings = plan.own().stream().map(TwinSetting::setting).toList();
+    assertThat(settings).containsSubsequence("-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
+        "-Xms8m", "setsid", "nice -n 10", "ionice -c 2 -n 7");
+    assertThat(settings).as("the service chose its collector").doesNotContain("-XX:+UseSerialGC");
+    assertThat(plan.own()).allSatisfy(s -> assertThat(s.reason()).isNotBlank());
+    assertThat(plan.own().get(0).reason()).isEqualTo("the twin's own heap (the default; set twin.heap or --heap)");
+    for (String option : plan.jvmOptions()) {
+      if (!option.equals("-XX:+UseG1GC")) {
+        assertThat(settings).as("every option twin added is explained").contains(option);
+      }
+    }
+    String explained = PlanRenderer.explain(plan, twin.secret.Redactor.none());
+    assertThat(explained).contains("twin's own settings:\n  -Xmx512m\n          the twin's own heap");
+    assertThat(explained).contains("  nice -n 10\n          lower CPU priority: the live service comes first\n");
+
+    LaunchPlan asRoot = LaunchPlanner.plan(profile(), facts.build(), options(0, "1g"));
+    assertThat(asRoot.own()).anySatisfy(s -> assertThat(s.setting()).startsWith("setpriv --reuid=1000"));
+    assertThat(asRoot.own().get(0)).isEqualTo(new TwinSetting("-Xmx1g", "the twin's own heap (--heap)"));
+  }
+
+  @Test
   void planCarriesTheFactsAndTheProfile() {
     Facts facts = new Facts();
     facts.warnings = List.of("classpath entry /opt/orders/gone.jar does not exist; skipped");
