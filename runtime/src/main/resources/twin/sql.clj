@@ -1,7 +1,8 @@
 (ns twin.sql
   "Investigative SQL in the twin, with the service's own JDBC driver: sql, sql!, tables,
   describe, explain and with-db. The databases come from the profile (databases:, datasource:);
-  read-only by default. Loaded on first use: `user` holds small stubs that require this."
+  read-only by default. Loaded on first use: `user` refers these vars before they are loaded
+  (twin.runtime.LazyVars), and the first call loads this namespace."
   (:import (twin.runtime SessionOutput)
            (twin.runtime.sql Databases SqlSession SqlFailure Writers Writers$Table)))
 
