@@ -77,8 +77,10 @@
        (finally (.close ^SqlSession s#)))))
 
 (defn cli
-  "What `twin sql` runs: one query on its own connection, streamed to *out* as table, csv or
-  json. Returns :twin.sql/ok, or prints one error line to *err* and returns :twin.sql/failed."
+  "What `twin sql` runs: one query on its own connection, streamed as table, csv or json straight
+  to the session's output (twin.runtime.SessionOutput; *out* only off a session thread, so a
+  rebound *out* does not catch it). Returns :twin.sql/ok, or prints one error line to *err* and
+  returns :twin.sql/failed."
   [{:keys [db format max-rows query]}]
   (try
     (with-open [s (.open (Databases/get) (db-name db) *err*)]
