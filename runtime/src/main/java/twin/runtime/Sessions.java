@@ -88,11 +88,23 @@ final class Sessions {
    * helper this twin does not know (a later Clojure's) is loaded at once, as clojure.main does.
    */
   void installReplHelpers() {
+    installReplHelpers(true);
+  }
+
+  /**
+   * For the class-data archive's training run: loads every REPL helper at once, so that the
+   * archive holds their classes for the twins that use them.
+   */
+  void loadReplHelpersForTraining() {
+    installReplHelpers(false);
+  }
+
+  private static void installReplHelpers(boolean lazily) {
     Namespace user = Namespace.findOrCreate(Symbol.intern("user"));
     Object requires = ((Var) Clojure.var("clojure.main", "repl-requires")).deref();
     for (ISeq specs = RT.seq(requires); specs != null; specs = specs.next()) {
       Object spec = specs.first();
-      if (!referLazily(user, spec)) {
+      if (!lazily || !referLazily(user, spec)) {
         requireInto(user, spec);
       }
     }
@@ -126,19 +138,6 @@ final class Sessions {
     } finally {
       Var.popThreadBindings();
     }
-  }
-
-  /**
-   * For the class-data archive's training run: loads every REPL helper at once, so that the
-   * archive holds their classes for the twins that use them.
-   */
-  void loadReplHelpersForTraining() {
-    Namespace user = Namespace.findOrCreate(Symbol.intern("user"));
-    Object requires = ((Var) Clojure.var("clojure.main", "repl-requires")).deref();
-    for (ISeq specs = RT.seq(requires); specs != null; specs = specs.next()) {
-      requireInto(user, specs.first());
-    }
-    SqlHelpers.install(user);
   }
 
   /**

@@ -187,17 +187,40 @@ final class Host {
 
   /** Sends {@code signal} (TERM, HUP, KILL, ...) to {@code pid} with kill(1). */
   static void signal(long pid, String signal) {
+    Ran kill = run(new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).redirectErrorStream(true),
+        Duration.ofSeconds(10));
+    if (!kill.ended()) {
+      fail("kill -s %s %d did not end", signal, pid);
+    }
+    if (kill.exitCode() != 0) {
+      fail("kill -s %s %d failed: %s", signal, pid, kill.text());
+    }
+  }
+
+  /** What a helper command did: whether it ended in time, its exit code, what it printed. */
+  record Ran(boolean ended, int exitCode, byte[] output) {
+    String text() {
+      return new String(output, StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Runs a helper command with stdin closed, reads its output (stdout, and stderr where the
+   * builder merges it) and waits up to {@code timeout}; one that has not ended by then is killed.
+   * A command that cannot start is an {@link java.io.UncheckedIOException}.
+   */
+  static Ran run(ProcessBuilder builder, Duration timeout) {
     try {
-      Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).redirectErrorStream(true).start();
-      if (!kill.waitFor(10, TimeUnit.SECONDS)) {
-        kill.destroyForcibly();
-        fail("kill -s %s %d did not end", signal, pid);
+      Process p = builder.start();
+      p.getOutputStream().close();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        return new Ran(false, -1, out);
       }
-      if (kill.exitValue() != 0) {
-        fail("kill -s %s %d failed: %s", signal, pid, new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      }
+      return new Ran(true, p.exitValue(), out);
     } catch (IOException e) {
-      throw new AssertionError("cannot run kill", e);
+      throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);

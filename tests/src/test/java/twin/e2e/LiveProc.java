@@ -9,12 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -149,18 +149,9 @@ final class LiveProc {
 
   /** Runs a command to its end and returns its stdout; fails the test on a non-zero exit. */
   static String run(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s ends", String.join(" ", command)).isTrue();
-      assertThat(p.exitValue()).as("%s: %s", String.join(" ", command), out).isZero();
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    Host.Ran r = Host.run(new ProcessBuilder(command).redirectErrorStream(true), Duration.ofSeconds(60));
+    assertThat(r.ended()).as("%s ends", String.join(" ", command)).isTrue();
+    assertThat(r.exitCode()).as("%s: %s", String.join(" ", command), r.text()).isZero();
+    return r.text();
   }
 }

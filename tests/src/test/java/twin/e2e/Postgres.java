@@ -12,11 +12,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -120,20 +120,11 @@ final class Postgres implements AutoCloseable {
     command.addAll(List.of(args));
     ProcessBuilder b = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
     b.environment().put("PGPASSWORD", adminPassword);
-    try {
-      Process p = b.start();
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (p.waitFor() != 0) {
-        throw new AssertionError("psql " + args[args.length - 1] + " failed with " + p.exitValue());
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
+    Host.Ran r = Host.run(b, Duration.ofMinutes(10));
+    if (!r.ended() || r.exitCode() != 0) {
+      throw new AssertionError("psql " + args[args.length - 1] + " failed with " + r.exitCode());
     }
+    return r.output();
   }
 
   private String psqlPath() {
@@ -156,20 +147,15 @@ final class Postgres implements AutoCloseable {
     }
     argv.addAll(List.of(command));
     ProcessBuilder b = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
+    Host.Ran r;
     try {
-      Process p = b.start();
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        throw new AssertionError("cannot start the test PostgreSQL: " + String.join(" ", argv) + " failed:\n" + out
-            + "\n" + log());
-      }
-    } catch (IOException e) {
-      throw new AssertionError("cannot start the test PostgreSQL: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
+      r = Host.run(b, Duration.ofSeconds(90));
+    } catch (UncheckedIOException e) {
+      throw new AssertionError("cannot start the test PostgreSQL: " + e.getCause(), e);
+    }
+    if (!r.ended() || r.exitCode() != 0) {
+      throw new AssertionError("cannot start the test PostgreSQL: " + String.join(" ", argv) + " failed:\n" + r.text()
+          + "\n" + log());
     }
   }
 

@@ -2,13 +2,11 @@ package twin.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,10 +80,9 @@ class RootUserIT {
     assertThat(Host.twinPids(base.resolve("run"))).isEmpty();
   }
 
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
-    return out;
+  private static String run(String... command) {
+    Host.Ran r = Host.run(new ProcessBuilder(command).redirectErrorStream(true), Duration.ofSeconds(30));
+    assertThat(r.ended()).as(String.join(" ", command)).isTrue();
+    return r.text();
   }
 }
