@@ -141,18 +141,19 @@ final class Sessions {
   }
 
   /**
-   * For the class-data archive's training run only: one fixed form through the prepl, as a
-   * session's first evaluation does, so that the compiler's and ASM's classes are archived too.
+   * For the class-data archive's training run only: fixed forms through a session, as a twin's
+   * first evaluations go (a session thread over its input queue, a {@code def} that calls a static
+   * Java method, a form compiled to a class), so that the archive holds what they load and link.
    */
-  void evaluateForTraining() {
-    prepl.invoke(new LineNumberingPushbackReader(new java.io.StringReader("(let [f (fn [x] (+ x 1))] (f 2))\n")),
-        new AFn() {
-          @Override
-          public Object invoke(Object message) {
-            prStr.invoke(((ILookup) message).valAt(VAL));
-            return null;
-          }
-        });
+  void evaluateForTraining() throws InterruptedException {
+    open(1, "training");
+    Session session = sessions.get(1);
+    feed(1, "(def twin-training (System/getProperty \"java.version\"))\n"
+        + "(let [f (fn [x] (+ x 1))] (f (count twin-training)))\n");
+    close(1);
+    if (session != null && session.thread != null) {
+      session.thread.join(60_000);
+    }
   }
 
   String clojureVersion() {

@@ -35,9 +35,13 @@ public final class TwinMain {
       String problem = ClojureCheck.problem();
       if (problem == null) {
         Sessions.loadClojure();
-        Sessions sessions = new Sessions(null);
+        Sessions sessions = new Sessions(new FrameWriter(java.io.OutputStream.nullOutputStream(), "twin-training-writer", e -> { }));
         sessions.loadReplHelpersForTraining();
-        sessions.evaluateForTraining();
+        try {
+          sessions.evaluateForTraining();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
       System.exit(problem == null ? 0 : 1);
     }
