@@ -30,6 +30,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  * @param note what was decided and why, for --dry-run
  */
 public record ClassDataArchive(Path use, Path create, Path target, String note) {
+  private static final int KEY_LENGTH = 24;
+  /** An archive no twin mapped for this many days is removed when its profile makes a new one. */
+  static final int STALE_DAYS = 7;
 
   /** No archive: the twin starts as the JVM would by default. */
   public static ClassDataArchive skipped(String why) {
@@ -56,8 +59,13 @@ public record ClassDataArchive(Path use, Path create, Path target, String note) 
         .forEach(java::add);
     java.addAll(List.of("-XX:ArchiveClassesAtExit=" + create, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
         "-cp", String.join(":", plan.classpath()), LaunchPlanner.RUNTIME_MAIN, "--archive"));
+    // Then the profile's archives nobody mapped for a week go: stale keys (a jar or the JDK
+    // changed) would otherwise pile up in the cache, 10 to 20 MB each.
+    String prune = "p=${0##*/}; find \"${0%/*}\" -maxdepth 1 -type f -name \"${p%-*}-" + "?".repeat(KEY_LENGTH)
+        + ".jsa\" ! -name \"$p\" -atime +" + STALE_DAYS + " -delete 2>/dev/null";
     List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-        "\"$@\" && chmod 600 \"$0.part\" && mv -f \"$0.part\" \"$0\"; rm -f \"$0.part\"", target.toString()));
+        "\"$@\" && chmod 600 \"$0.part\" && mv -f \"$0.part\" \"$0\"; rm -f \"$0.part\"; " + prune,
+        target.toString()));
     command.addAll(java);
     return command;
   }
@@ -95,7 +103,7 @@ public record ClassDataArchive(Path use, Path create, Path target, String note) 
     } catch (IOException e) {
       return skipped("cannot read the classpath: " + e.getMessage());
     }
-    String key = HexFormat.of().formatHex(digest.digest()).substring(0, 24);
+    String key = HexFormat.of().formatHex(digest.digest()).substring(0, KEY_LENGTH);
     Path dir = cacheDir.resolve("cds");
     Path target = dir.resolve(plan.profileName() + "-" + key + ".jsa");
     if (Files.isRegularFile(target)) {

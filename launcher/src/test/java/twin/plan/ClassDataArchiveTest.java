@@ -53,6 +53,37 @@ class ClassDataArchiveTest {
   }
 
   @Test
+  void theTrainingRunRemovesTheProfilesArchivesNobodyMappedForAWeek() throws Exception {
+    LaunchPlan plan = plan(List.of(jar("a.jar", "a").toString()));
+    ClassDataArchive archive = ClassDataArchive.decide(plan, tmp.resolve("cache"), false);
+    Path dir = archive.target().getParent();
+    Path stale = dir.resolve("orders-" + "0".repeat(24) + ".jsa");
+    Path recent = dir.resolve("orders-" + "1".repeat(24) + ".jsa");
+    Path otherProfile = dir.resolve("orders-eu-" + "2".repeat(24) + ".jsa");
+    Path launcher = dir.resolve("launcher-1-2-3.jsa");
+    for (Path p : List.of(stale, recent, otherProfile, launcher)) {
+      Files.writeString(p, "archive");
+    }
+    FileTime old = FileTime.fromMillis(System.currentTimeMillis() - (ClassDataArchive.STALE_DAYS + 2) * 86_400_000L);
+    for (Path p : List.of(stale, otherProfile, launcher)) {
+      Files.setAttribute(p, "lastAccessTime", old);
+    }
+
+    // The real shell script around a stand-in for the JVM that just writes the dump.
+    List<String> command = new java.util.ArrayList<>(archive.trainingCommand(plan).subList(0, 4));
+    command.addAll(List.of("/usr/bin/touch", archive.create().toString()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    assertThat(archive.target()).exists();
+    assertThat(archive.create()).doesNotExist();
+    assertThat(stale).as("a stale key of this profile").doesNotExist();
+    assertThat(recent).as("mapped within the week").exists();
+    assertThat(otherProfile).as("another profile's, however old").exists();
+    assertThat(launcher).as("the launcher's own are bin/twin's to prune").exists();
+  }
+
+  @Test
   void aChangedJarGetsANewArchiveAndTheOldOneIsNotUsed() throws IOException {
     Path a = jar("a.jar", "a");
     ClassDataArchive first = ClassDataArchive.decide(plan(List.of(a.toString())), tmp.resolve("cache"), false);
