@@ -61,6 +61,12 @@ public final class TwinMain {
       Thread loader = new Thread(clojure, "twin-clojure-load");
       loader.setDaemon(true);
       loader.start();
+      // The compiler's first class file formats its debug info with String.format, whose first
+      // use loads the locale data (10 ms or so): done here, beside Clojure's load, not in the
+      // first form's time.
+      Thread locale = new Thread(() -> String.format("%d", 0), "twin-locale-warm-up");
+      locale.setDaemon(true);
+      locale.start();
     }
     String token;
     try {
