@@ -33,6 +33,13 @@ public record ClassDataArchive(Path use, Path create, Path target, String note) 
   private static final int KEY_LENGTH = 24;
   /** An archive no twin mapped for this many days is removed when its profile makes a new one. */
   static final int STALE_DAYS = 7;
+  /**
+   * The training run's exit code when it must not run (twin.runtime.TwinMain: the classpath has a
+   * user.clj, which Clojure runs when it starts), and the marker that remembers it next to where
+   * the archive would be.
+   */
+  static final int REFUSED_EXIT = 10;
+  static final String REFUSED_SUFFIX = ".none";
 
   /** No archive: the twin starts as the JVM would by default. */
   public static ClassDataArchive skipped(String why) {
@@ -62,10 +69,11 @@ public record ClassDataArchive(Path use, Path create, Path target, String note) 
     // Then the profile's archives nobody mapped for a week go: stale keys (a jar or the JDK
     // changed) would otherwise pile up in the cache, 10 to 20 MB each.
     String prune = "p=${0##*/}; find \"${0%/*}\" -maxdepth 1 -type f -name \"${p%-*}-" + "?".repeat(KEY_LENGTH)
-        + ".jsa\" ! -name \"$p\" -atime +" + STALE_DAYS + " -delete 2>/dev/null";
-    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-        "\"$@\" && chmod 600 \"$0.part\" && mv -f \"$0.part\" \"$0\"; rm -f \"$0.part\"; " + prune,
-        target.toString()));
+        + ".jsa*\" ! -name \"$p*\" -atime +" + STALE_DAYS + " -delete 2>/dev/null";
+    // A refusal (the classpath has a user.clj) leaves a marker: no twin asks again until the key changes.
+    String script = "\"$@\"; rc=$?; if [ $rc -eq 0 ]; then chmod 600 \"$0.part\" && mv -f \"$0.part\" \"$0\"; "
+        + "elif [ $rc -eq " + REFUSED_EXIT + " ]; then : > \"$0" + REFUSED_SUFFIX + "\"; fi; rm -f \"$0.part\"; " + prune;
+    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script, target.toString()));
     command.addAll(java);
     return command;
   }
@@ -108,6 +116,10 @@ public record ClassDataArchive(Path use, Path create, Path target, String note) 
     Path target = dir.resolve(plan.profileName() + "-" + key + ".jsa");
     if (Files.isRegularFile(target)) {
       return new ClassDataArchive(target, null, target, "using " + target);
+    }
+    if (Files.exists(Path.of(target + REFUSED_SUFFIX))) {
+      return skipped("the classpath has a user.clj, which Clojure runs when it starts, and an archive's training "
+          + "run never runs the service's code");
     }
     try {
       Files.createDirectories(dir);

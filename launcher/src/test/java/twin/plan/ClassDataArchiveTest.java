@@ -61,11 +61,12 @@ class ClassDataArchiveTest {
     Path recent = dir.resolve("orders-" + "1".repeat(24) + ".jsa");
     Path otherProfile = dir.resolve("orders-eu-" + "2".repeat(24) + ".jsa");
     Path launcher = dir.resolve("launcher-1-2-3.jsa");
-    for (Path p : List.of(stale, recent, otherProfile, launcher)) {
+    Path staleMarker = dir.resolve("orders-" + "3".repeat(24) + ".jsa.none");
+    for (Path p : List.of(stale, recent, otherProfile, launcher, staleMarker)) {
       Files.writeString(p, "archive");
     }
     FileTime old = FileTime.fromMillis(System.currentTimeMillis() - (ClassDataArchive.STALE_DAYS + 2) * 86_400_000L);
-    for (Path p : List.of(stale, otherProfile, launcher)) {
+    for (Path p : List.of(stale, otherProfile, launcher, staleMarker)) {
       Files.setAttribute(p, "lastAccessTime", old);
     }
 
@@ -78,9 +79,42 @@ class ClassDataArchiveTest {
     assertThat(archive.target()).exists();
     assertThat(archive.create()).doesNotExist();
     assertThat(stale).as("a stale key of this profile").doesNotExist();
+    assertThat(staleMarker).as("a stale refusal marker of this profile").doesNotExist();
     assertThat(recent).as("mapped within the week").exists();
     assertThat(otherProfile).as("another profile's, however old").exists();
     assertThat(launcher).as("the launcher's own are bin/twin's to prune").exists();
+  }
+
+  @Test
+  void aRefusedTrainingRunIsRememberedAndTheNextTwinSkipsTheArchive() throws Exception {
+    LaunchPlan plan = plan(List.of(jar("a.jar", "a").toString()));
+    ClassDataArchive archive = ClassDataArchive.decide(plan, tmp.resolve("cache"), false);
+
+    // The real script around a stand-in for the JVM that refuses, as the runtime does for a user.clj.
+    List<String> command = new java.util.ArrayList<>(archive.trainingCommand(plan).subList(0, 4));
+    command.addAll(List.of("/bin/sh", "-c", "exit " + ClassDataArchive.REFUSED_EXIT));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    assertThat(archive.target()).doesNotExist();
+    ClassDataArchive next = ClassDataArchive.decide(plan, tmp.resolve("cache"), false);
+    assertThat(next.use()).isNull();
+    assertThat(next.create()).as("no training run again for this key").isNull();
+    assertThat(next.note()).contains("user.clj");
+  }
+
+  @Test
+  void aFailedTrainingRunLeavesNothingAndTheNextTwinTriesAgain() throws Exception {
+    LaunchPlan plan = plan(List.of(jar("a.jar", "a").toString()));
+    ClassDataArchive archive = ClassDataArchive.decide(plan, tmp.resolve("cache"), false);
+    List<String> command = new java.util.ArrayList<>(archive.trainingCommand(plan).subList(0, 4));
+    command.addAll(List.of("/bin/sh", "-c", "touch \"$0\"; exit 1", archive.create().toString()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    assertThat(archive.target()).doesNotExist();
+    assertThat(archive.create()).as("a half-written dump is removed").doesNotExist();
+    assertThat(ClassDataArchive.decide(plan, tmp.resolve("cache"), false).create()).isNotNull();
   }
 
   @Test

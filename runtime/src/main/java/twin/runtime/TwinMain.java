@@ -26,12 +26,20 @@ import twin.protocol.FrameType;
  */
 public final class TwinMain {
   private static final PrintStream LOG = System.err;
+  /** The training run's exit code when the classpath must not be archived (see ClassDataArchive). */
+  static final int ARCHIVE_REFUSED = 10;
 
   private TwinMain() {}
 
   public static void main(String[] args) {
     if (args.length == 1 && args[0].equals("--archive")) {
       // A training run for a class-data archive: load what every twin loads, run no user code, exit.
+      if (ClassLoader.getSystemResource("user.clj") != null) {
+        // Clojure loads user.clj when it starts: that is the service's code, which a training run
+        // never runs. The launcher remembers this classpath gets no archive.
+        LOG.println("twin-runtime: no class-data archive: the classpath has a user.clj, which Clojure runs when it starts");
+        System.exit(ARCHIVE_REFUSED);
+      }
       String problem = ClojureCheck.problem();
       if (problem == null) {
         Sessions.loadClojure();

@@ -84,6 +84,43 @@ class ClassDataArchiveIT {
   }
 
   @Test
+  void aClasspathWithUserCljGetsNoArchiveAndOnlyTheTwinLoadsIt() throws Exception {
+    // Clojure runs user.clj when it starts: the service's code, which a training run must not run.
+    Path marker = tmp.resolve("user-clj-ran");
+    Path jar = tmp.resolve("user-clj.jar");
+    try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new java.util.jar.JarEntry("user.clj"));
+      out.write(("(spit " + Fixtures.q(marker.toString()) + " (str (.pid (java.lang.ProcessHandle/current)) \"\\n\") :append true)\n")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    Path profile = Fixtures.writeProfile(tmp.resolve("profiles"), "userclj", String.join("\n",
+        "name: userclj", "workdir: " + Fixtures.q(Fixtures.demoDir()), "jar: target/demo-service.jar",
+        "env: {DEMO_API_TOKEN: \"x-not-secret\"}", "twin: {extra-classpath: [" + Fixtures.q(jar.toString()) + "]}", ""));
+    try (TwinCli twin = new TwinCli(tmp)) {
+      Path cds = tmp.resolve("cache").resolve("cds");
+      assertThat(classesLine(twin.run("launch", profile.toString(), "--dry-run"))).contains("making");
+      TwinCli.Result first = twin.run("launch", profile.toString(), "-e", "(System/getProperty \"twin.profile\")");
+      assertThat(first.exitCode()).as(first.toString()).isZero();
+      Host.await(Duration.ofSeconds(60), "the training run's refusal", () -> {
+        try (Stream<Path> files = Files.list(cds)) {
+          return files.anyMatch(f -> f.getFileName().toString().startsWith("userclj-") && f.toString().endsWith(".jsa.none"));
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      try (Stream<Path> files = Files.list(cds)) {
+        assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("userclj-")))
+            .as("no archive, no half-written dump").allMatch(f -> f.endsWith(".jsa.none"));
+      }
+      assertThat(Files.readAllLines(marker)).as("user.clj ran in the twin only, as in the service").hasSize(1);
+      TwinCli.Result dry = twin.run("launch", profile.toString(), "--dry-run");
+      assertThat(classesLine(dry)).contains("skipped").contains("user.clj");
+      assertThat(dry.stdout()).doesNotContain("-XX:SharedArchiveFile=");
+    }
+  }
+
+  @Test
   void aClasspathWithADirectoryStillLaunches() {
     Path profile = Fixtures.writeProfile(tmp.resolve("profiles"), "clj", String.join("\n",
         "name: clj", "classpath: [" + Fixtures.q(Fixtures.fixtureSrc()) + ", "
