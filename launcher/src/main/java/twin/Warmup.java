@@ -64,12 +64,9 @@ public final class Warmup {
 
   /** The locator's first probe: a twin id is a directory holding the twin's socket. */
   private static boolean namesRunningTwin(String target) {
-    if (target.isEmpty() || target.contains("/") || target.startsWith(".") || target.startsWith("-")) {
-      return false;
-    }
     try {
-      Path runtimeDir = Locations.from(System.getenv(), Os.uid()).runtimeDir();
-      return Files.exists(TwinLocator.twinsDir(runtimeDir).resolve(target).resolve("twin.sock"), LinkOption.NOFOLLOW_LINKS);
+      Path dir = TwinLocator.idDir(TwinLocator.twinsDir(Locations.from(System.getenv(), Os.uid()).runtimeDir()), target);
+      return dir != null && Files.exists(dir.resolve("twin.sock"), LinkOption.NOFOLLOW_LINKS);
     } catch (RuntimeException e) {
       return false;
     }

@@ -47,6 +47,12 @@ public final class TwinLocator {
     return runtimeDir.resolve("twins");
   }
 
+  /** The directory of the twin {@code target} names when it is an id, or null when it cannot be one. */
+  public static Path idDir(Path twinsDir, String target) {
+    return target.isEmpty() || target.contains("/") || target.startsWith(".") || target.startsWith("-")
+        ? null : twinsDir.resolve(target);
+  }
+
   /** A detached twin's directory and socket; the profile name is the id less its random suffix. */
   public record Entry(String id, Path dir, Path socket) {
     public String profile() {
@@ -127,7 +133,7 @@ public final class TwinLocator {
    */
   public RemoteTwin find(String target) {
     // An id names one directory: probe that twin alone, not every twin of the host.
-    Path exact = target.isEmpty() || target.contains("/") || target.startsWith(".") ? null : twinsDir.resolve(target);
+    Path exact = idDir(twinsDir, target);
     if (exact != null && Files.exists(exact.resolve("twin.sock"), LinkOption.NOFOLLOW_LINKS)) {
       Entry entry = new Entry(target, exact, exact.resolve("twin.sock"));
       if (isLive(entry)) {
