@@ -2,7 +2,6 @@ package twin;
 
 import java.text.MessageFormat;
 import java.util.ResourceBundle;
-import java.util.function.Supplier;
 
 /**
  * The launcher's {@code System.Logger}s: warnings and errors as one {@code twin: warning:} line on
@@ -33,23 +32,19 @@ public final class QuietLoggerFinder extends System.LoggerFinder {
     @Override
     public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
       if (isLoggable(level)) {
-        System.err.println("twin: warning: " + name + ": " + msg + (thrown == null ? "" : " (" + thrown + ")"));
+        print(msg + (thrown == null ? "" : " (" + thrown + ")"));
       }
     }
 
     @Override
     public void log(Level level, ResourceBundle bundle, String format, Object... params) {
       if (isLoggable(level)) {
-        String msg = params == null || params.length == 0 ? format : MessageFormat.format(format, params);
-        System.err.println("twin: warning: " + name + ": " + msg);
+        print(params == null || params.length == 0 ? format : MessageFormat.format(format, params));
       }
     }
 
-    @Override
-    public void log(Level level, Supplier<String> msgSupplier) {
-      if (isLoggable(level)) {
-        log(level, null, msgSupplier.get(), (Throwable) null);
-      }
+    private void print(String message) {
+      System.err.println("twin: warning: " + name + ": " + message);
     }
   }
 }

@@ -54,10 +54,16 @@ public final class Warmup {
    * took CPU from it (a median 8 ms of a 215 ms {@code twin eval ID}).
    */
   public static void startFor(String[] args) {
-    if (args.length < 2 || !PLANNING.contains(args[0]) || namesRunningTwin(args[1])) {
+    if (args.length < 2 || !PLANNING.contains(args[0])) {
       return;
     }
-    Thread thread = new Thread(Warmup::run, "twin-warm-up");
+    // The check reads the runtime dir: on the second thread too, not before picocli starts.
+    String target = args[1];
+    Thread thread = new Thread(() -> {
+      if (!namesRunningTwin(target)) {
+        run();
+      }
+    }, "twin-warm-up");
     thread.setDaemon(true);
     thread.start();
   }

@@ -34,11 +34,11 @@ public record ClassDataArchive(Path use, Path create, Path target, String note) 
   /** An archive no twin mapped for this many days is removed when its profile makes a new one. */
   static final int STALE_DAYS = 7;
   /**
-   * The training run's exit code when it must not run (twin.runtime.TwinMain: the classpath has a
-   * user.clj, which Clojure runs when it starts), and the marker that remembers it next to where
-   * the archive would be.
+   * The training run's exit code when it must not run (the classpath has a user.clj, which
+   * Clojure runs when it starts), and the marker that remembers it next to where the archive
+   * would be.
    */
-  static final int REFUSED_EXIT = 10;
+  static final int REFUSED_EXIT = twin.runtime.TwinMain.ARCHIVE_REFUSED;
   static final String REFUSED_SUFFIX = ".none";
 
   /** No archive: the twin starts as the JVM would by default. */

@@ -147,13 +147,11 @@ final class Sessions {
    */
   void evaluateForTraining() throws InterruptedException {
     open(1, "training");
-    Session session = sessions.get(1);
+    Thread thread = sessions.get(1).thread;
     feed(1, "(def twin-training (System/getProperty \"java.version\"))\n"
         + "(let [f (fn [x] (+ x 1))] (f (count twin-training)))\n");
     close(1);
-    if (session != null && session.thread != null) {
-      session.thread.join(60_000);
-    }
+    thread.join(60_000);
   }
 
   String clojureVersion() {

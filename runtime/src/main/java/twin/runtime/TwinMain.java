@@ -26,8 +26,12 @@ import twin.protocol.FrameType;
  */
 public final class TwinMain {
   private static final PrintStream LOG = System.err;
-  /** The training run's exit code when the classpath must not be archived (see ClassDataArchive). */
-  static final int ARCHIVE_REFUSED = 10;
+  /**
+   * The training run's exit code when the classpath must not be archived (it has a user.clj); the
+   * launcher's ClassDataArchive remembers it. A compile-time constant: the launcher's copy is
+   * inlined, so twin.jar needs no class of the runtime for it.
+   */
+  public static final int ARCHIVE_REFUSED = 10;
 
   private TwinMain() {}
 
