@@ -26,6 +26,8 @@ import twin.secret.Redactor;
 public final class Warmup {
   /** The commands that plan a twin from a profile. */
   static final Set<String> PLANNING = Set.of("launch", "eval", "run", "sql");
+  /** The commands that read profiles without planning a twin: they get the reading part. */
+  static final Set<String> READING = Set.of("profiles", "diff", "doctor", "systemd");
 
   private static final String PROFILE = """
       name: warm-up
@@ -54,16 +56,24 @@ public final class Warmup {
    * took CPU from it (a median 8 ms of a 215 ms {@code twin eval ID}).
    */
   public static void startFor(String[] args) {
+    if (args.length >= 1 && READING.contains(args[0])) {
+      start(Warmup::read);
+      return;
+    }
     if (args.length < 2 || !PLANNING.contains(args[0])) {
       return;
     }
     // The check reads the runtime dir: on the second thread too, not before picocli starts.
     String target = args[1];
-    Thread thread = new Thread(() -> {
+    start(() -> {
       if (!namesRunningTwin(target)) {
         run();
       }
-    }, "twin-warm-up");
+    });
+  }
+
+  private static void start(Runnable warmUp) {
+    Thread thread = new Thread(warmUp, "twin-warm-up");
     thread.setDaemon(true);
     thread.start();
   }
@@ -78,11 +88,26 @@ public final class Warmup {
     }
   }
 
+  /**
+   * Reading the built-in profile: SnakeYAML's scanner, parser and composer, the profile's checks,
+   * and the JDK's logger lookup that SnakeYAML's constructor makes (a service-loader scan).
+   */
+  static Profile read() {
+    try {
+      return new ProfileLoader().parse(PROFILE, Path.of("/nonexistent/warm-up.yaml"));
+    } catch (ProfileException | RuntimeException e) {
+      return null; // only speed is lost
+    }
+  }
+
   /** One pass over the planning code with the built-in profile; also the archive's training. */
   public static void run() {
     try {
       Path dir = Path.of("/nonexistent");
-      Profile profile = new ProfileLoader().parse(PROFILE, dir.resolve("warm-up.yaml"));
+      Profile profile = read();
+      if (profile == null) {
+        return;
+      }
       ServiceFacts facts = new ServiceFacts(dir.resolve("bin/java"), "17", dir, profile.jvmOptions(),
           List.of("/nonexistent/app.jar"), false, profile.env(), List.of(),
           new ServiceFacts.TargetUser("nobody", 65534, 65534), ServiceFacts.HostTools.none());
@@ -94,7 +119,7 @@ public final class Warmup {
       redactor.redact("postgres://u:p@localhost/db x");
       redactor.stream().feed("x");
       DatabaseConfig.render(profile, "nobody", false);
-    } catch (ProfileException | RuntimeException e) {
+    } catch (RuntimeException e) {
       // only speed is lost
     }
   }

@@ -132,4 +132,53 @@ class ClassDataArchiveIT {
       assertThat(r.stdout()).contains("3");
     }
   }
+
+  /**
+   * bin/twin's archive of the launcher: its training run launches one twin in a sandbox (so that
+   * what only a launch loads is archived too), leaves nothing behind, writes nothing into the
+   * user's twin directories, and the next launch maps it, those classes included.
+   */
+  @Test
+  void theLaunchersArchiveIsTrainedInASandboxAndMapped() throws Exception {
+    Path scratch = Files.createDirectories(tmp.resolve("scratch"));
+    try (TwinCli twin = new TwinCli(tmp).env("TMPDIR", scratch.toString())) {
+      Path cds = tmp.resolve("cache").resolve("cds");
+      assertThat(twin.run("--version").exitCode()).isZero();
+      Host.await(Duration.ofSeconds(90), "the launcher's archive", () -> launcherArchive(cds) != null && !locked(cds));
+      try (Stream<Path> left = Files.list(scratch)) {
+        assertThat(left).as("the training's sandbox is removed").isEmpty();
+      }
+      assertThat(tmp.resolve("state").resolve("transcripts")).as("no transcript of the training's twin").doesNotExist();
+      assertThat(tmp.resolve("runtime")).as("no twin of the training in the user's runtime dir").doesNotExist();
+
+      Path log = tmp.resolve("class-load.log");
+      TwinCli.Result r = twin.env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log)
+          .run("eval", Fixtures.repo().resolve("profiles/demo.yaml").toString(), "(+ 1 2)");
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(r.stdout()).contains("3");
+      String loads = Files.readString(log);
+      // The launcher's main class, and classes only a launch loads (the channel's socket, the
+      // token's random), come from the archive: the JDK's own archive has neither.
+      assertThat(loads).contains("twin.Main source: shared objects file (top)")
+          .contains("twin.supervisor.Supervisor source: shared objects file (top)")
+          .contains("sun.nio.ch.UnixDomainSockets source: shared objects file (top)")
+          .contains("sun.security.provider.NativePRNG source: shared objects file (top)");
+    }
+  }
+
+  private static Path launcherArchive(Path cds) {
+    try (Stream<Path> s = Files.list(cds)) {
+      return s.filter(p -> p.getFileName().toString().matches("launcher-.*\\.jsa")).findFirst().orElse(null);
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  private static boolean locked(Path cds) {
+    try (Stream<Path> s = Files.list(cds)) {
+      return s.anyMatch(p -> p.getFileName().toString().endsWith(".lock"));
+    } catch (java.io.IOException e) {
+      return true;
+    }
+  }
 }
