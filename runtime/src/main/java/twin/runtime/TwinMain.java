@@ -44,9 +44,18 @@ public final class TwinMain {
         LOG.println("twin-runtime: no class-data archive: the classpath has a user.clj, which Clojure runs when it starts");
         System.exit(ARCHIVE_REFUSED);
       }
-      String problem = ClojureCheck.problem();
+      // The twin's own start path, so that what it loads and links is archived too.
+      ignoreTerminalSignals();
+      touchChannel();
+      String problem;
+      try {
+        problem = startClojureLoad().get();
+      } catch (ExecutionException | InterruptedException e) {
+        LOG.println("twin-runtime: Clojure failed to load: " + e.getCause());
+        System.exit(1);
+        return;
+      }
       if (problem == null) {
-        Sessions.loadClojure();
         Sessions sessions = new Sessions(new FrameWriter(java.io.OutputStream.nullOutputStream(), "twin-training-writer", e -> { }));
         sessions.loadReplHelpersForTraining();
         try {
@@ -61,25 +70,14 @@ public final class TwinMain {
       LOG.println("twin-runtime: usage: twin.runtime.TwinMain CHANNEL-SOCKET (started by twin, not by hand)");
       System.exit(2);
     }
-    ignoreTerminalSignals();
     // Service code must never read the supervisor's pipe: Clojure binds *in* to System.in when it
     // loads, so the pipe is swapped out first and only the handshake reads it.
     InputStream supervisorPipe = System.in;
     System.setIn(new ByteArrayInputStream(new byte[0]));
-    // Clojure loads while the twin shakes hands with the supervisor: the two are its whole start.
-    String problem = ClojureCheck.problem();
-    FutureTask<Void> clojure = new FutureTask<>(Sessions::loadClojure, null);
-    if (problem == null) {
-      Thread loader = new Thread(clojure, "twin-clojure-load");
-      loader.setDaemon(true);
-      loader.start();
-      // The compiler's first class file formats its debug info with String.format, whose first
-      // use loads the locale data (10 ms or so): done here, beside Clojure's load, not in the
-      // first form's time.
-      Thread locale = new Thread(() -> String.format("%d", 0), "twin-locale-warm-up");
-      locale.setDaemon(true);
-      locale.start();
-    }
+    // Clojure loads while the twin shakes hands with the supervisor: the two are its whole start,
+    // and Clojure's load is the longer, so it starts first.
+    FutureTask<String> clojure = startClojureLoad();
+    ignoreTerminalSignals();
     String token;
     try {
       token = readToken(supervisorPipe);
@@ -106,7 +104,7 @@ public final class TwinMain {
     try {
       wire.send(Frame.of(0, FrameType.HELLO, token, Long.toString(ProcessHandle.current().pid()),
           System.getProperty("java.version")));
-      Sessions sessions = boot(wire, problem, clojure);
+      Sessions sessions = boot(wire, clojure);
       serve(in, wire, sessions);
     } catch (IOException e) {
       // The supervisor is gone; a twin never outlives it.
@@ -114,14 +112,67 @@ public final class TwinMain {
     Runtime.getRuntime().halt(0);
   }
 
-  private static Sessions boot(FrameWriter wire, String problem, FutureTask<Void> clojure) throws IOException {
-    if (problem != null) {
-      wire.send(Frame.of(0, FrameType.BOOT_FAILED, problem));
-      return null;
+  /**
+   * Starts loading Clojure on its own thread, and the locale data beside it. The future's value
+   * is null when Clojure loaded, or what is missing from the classpath ({@link ClojureCheck}), in
+   * which case nothing of Clojure was loaded.
+   */
+  static FutureTask<String> startClojureLoad() {
+    FutureTask<String> clojure = new FutureTask<>(new ClojureLoad());
+    Thread loader = new Thread(clojure, "twin-clojure-load");
+    loader.setDaemon(true);
+    loader.start();
+    Thread locale = new Thread(new LocaleWarmUp(), "twin-locale-warm-up");
+    locale.setDaemon(true);
+    locale.start();
+    return clojure;
+  }
+
+  /** Checks the classpath, then loads Clojure and the prepl. Named classes, not lambdas: the archive holds them. */
+  private static final class ClojureLoad implements java.util.concurrent.Callable<String> {
+    @Override
+    public String call() {
+      String problem = ClojureCheck.problem();
+      if (problem == null) {
+        Sessions.loadClojure();
+      }
+      return problem;
     }
+  }
+
+  /**
+   * The compiler's first class file formats its debug info with String.format, whose first use
+   * loads the locale data (10 ms or so): done beside Clojure's load, not in the first form's time.
+   */
+  private static final class LocaleWarmUp implements Runnable {
+    @Override
+    public void run() {
+      String.format("%d", 0);
+    }
+  }
+
+  /**
+   * For the training run: the socket channel classes a twin loads to reach its supervisor (a
+   * connect to a socket that does not exist; nothing is sent anywhere).
+   */
+  private static void touchChannel() {
+    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ChannelStreams.input(channel);
+      ChannelStreams.output(channel);
+      channel.connect(UnixDomainSocketAddress.of(Path.of("/nonexistent/twin-training.sock")));
+    } catch (IOException | RuntimeException expected) {
+      // the connect fails; its classes are loaded
+    }
+  }
+
+  private static Sessions boot(FrameWriter wire, FutureTask<String> clojure) throws IOException {
     Sessions sessions;
     try {
-      clojure.get();
+      String problem = clojure.get();
+      if (problem != null) {
+        wire.send(Frame.of(0, FrameType.BOOT_FAILED, problem));
+        return null;
+      }
       sessions = new Sessions(wire);
     } catch (ExecutionException e) {
       wire.send(Frame.of(0, FrameType.BOOT_FAILED, "Clojure failed to load: " + e.getCause()));
