@@ -164,12 +164,16 @@ public final class LaunchPlanner {
    * sooner and use less memory (see bench/). A small initial heap (8m; the service's -Xms is
    * stripped) lets the heap grow with what the twin does instead of starting at 1/64 of the host's
    * memory: the twin's RSS after its first evaluation went from 81 to 58 MiB (bench/run row 4),
-   * for the same CPU time (a dozen young collections of about 1 ms while Clojure loads). The
-   * service's own GC, compiler or initial heap choice (kept with twin.keep-options) wins.
+   * for the same CPU time (a dozen young collections of about 1 ms while Clojure loads). One C1
+   * thread instead of two: a fresh twin's eval took a median 650 against 677 ms over 90
+   * interleaved runs on two cores. The service's own GC, compiler or initial heap choice (kept
+   * with twin.keep-options) wins.
    */
   private static final Map<String, String> INTERACTIVE_REASONS = Map.of(
       "-XX:+UseSerialGC", "a short interactive life: one collector thread (the service chose no collector)",
       "-XX:TieredStopAtLevel=1", "C1 only: a faster start and less CPU for the JIT (the service chose no compiler setting)",
+      "-XX:CICompilerCount=1", "one compiler thread: C1 alone would get two on two cores, both competing with Clojure's "
+          + "load (the service chose no compiler setting)",
       "-Xms8m", "starts small; the heap grows as the forms need it (the service set no initial heap)");
 
   private static void add(List<String> jvmOptions, List<TwinSetting> own, String option, String reason) {
@@ -181,7 +185,9 @@ public final class LaunchPlanner {
     List<String> defaults = new ArrayList<>();
     boolean choosesGc = options.stream().anyMatch(o -> o.matches("-XX:\\+Use\\w*GC"));
     boolean choosesCompiler = options.stream().anyMatch(o -> o.startsWith("-XX:TieredStopAtLevel")
-        || o.startsWith("-XX:-TieredCompilation") || o.startsWith("-XX:+TieredCompilation"));
+        || o.startsWith("-XX:-TieredCompilation") || o.startsWith("-XX:+TieredCompilation")
+        || o.startsWith("-XX:CICompilerCount=") || o.startsWith("-XX:+CICompilerCountPerCPU")
+        || o.startsWith("-XX:-CICompilerCountPerCPU"));
     boolean choosesInitialHeap = options.stream().anyMatch(o -> o.startsWith("-Xms")
         || o.startsWith("-XX:InitialHeapSize=") || o.startsWith("-XX:MinHeapSize="));
     if (!choosesGc) {
@@ -189,6 +195,7 @@ public final class LaunchPlanner {
     }
     if (!choosesCompiler) {
       defaults.add("-XX:TieredStopAtLevel=1");
+      defaults.add("-XX:CICompilerCount=1");
     }
     if (!choosesInitialHeap) {
       defaults.add("-Xms8m");

@@ -170,10 +170,12 @@ class ClassDataArchiveTest {
   @Test
   void interactiveDefaultsRespectTheServicesOwnChoices() {
     assertThat(LaunchPlanner.interactiveDefaults(List.of("-Xmx1g")))
-        .containsExactly("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xms8m");
+        .containsExactly("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xms8m");
     assertThat(LaunchPlanner.interactiveDefaults(List.of("-XX:+UseG1GC", "-XX:-TieredCompilation", "-Xms2g")))
         .isEmpty();
     assertThat(LaunchPlanner.interactiveDefaults(List.of("-XX:InitialHeapSize=64m")))
-        .containsExactly("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+        .containsExactly("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
+    assertThat(LaunchPlanner.interactiveDefaults(List.of("-XX:CICompilerCount=4")))
+        .as("a compiler thread count is a compiler choice").containsExactly("-XX:+UseSerialGC", "-Xms8m");
   }
 }

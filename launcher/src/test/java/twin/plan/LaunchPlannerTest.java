@@ -130,7 +130,7 @@ class LaunchPlannerTest {
     LaunchPlan plan = plan(facts);
     List<String> settings = plan.own().stream().map(TwinSetting::setting).toList();
     assertThat(settings).containsSubsequence("-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
-        "-Xms8m", "setsid", "nice -n 10", "ionice -c 2 -n 7");
+        "-XX:CICompilerCount=1", "-Xms8m", "setsid", "nice -n 10", "ionice -c 2 -n 7");
     assertThat(settings).as("the service chose its collector").doesNotContain("-XX:+UseSerialGC");
     assertThat(plan.own()).allSatisfy(s -> assertThat(s.reason()).isNotBlank());
     assertThat(plan.own().get(0).reason()).isEqualTo("the twin's own heap (the default; set twin.heap or --heap)");
