@@ -51,31 +51,58 @@ public final class Warmup {
   private Warmup() {}
 
   /**
-   * Starts the warm-up in the background when {@code args} name a command that plans a twin, and
-   * not when they name a running twin by its id: that command plans nothing, and the warm-up only
-   * took CPU from it (a median 8 ms of a 215 ms {@code twin eval ID}).
+   * Starts the warm-up in the background: what picocli needs of the JDK for any command line,
+   * then reading a profile for the commands that read them, or planning for the commands that
+   * plan a twin, but not when they name a running twin by its id: that command plans nothing, and
+   * the planning warm-up only took CPU from it (a median 8 ms of a 215 ms {@code twin eval ID}).
    */
   public static void startFor(String[] args) {
-    if (args.length >= 1 && READING.contains(args[0])) {
-      start(Warmup::read);
-      return;
-    }
-    if (args.length < 2 || !PLANNING.contains(args[0])) {
-      return;
-    }
-    // The check reads the runtime dir: on the second thread too, not before picocli starts.
-    String target = args[1];
-    start(() -> {
-      if (!namesRunningTwin(target)) {
-        run();
-      }
-    });
-  }
-
-  private static void start(Runnable warmUp) {
-    Thread thread = new Thread(warmUp, "twin-warm-up");
+    Thread thread = new Thread(new Ahead(args.length >= 1 ? args[0] : "", args.length >= 2 ? args[1] : null),
+        "twin-warm-up");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** The warm-up thread's work, in the order the main thread will need it. A class, not a lambda: the archive holds it. */
+  private static final class Ahead implements Runnable {
+    private final String command;
+    private final String target;
+
+    Ahead(String command, String target) {
+      this.command = command;
+      this.target = target;
+    }
+
+    @Override
+    public void run() {
+      aheadOfPicocli();
+      if (READING.contains(command)) {
+        read();
+      } else if (PLANNING.contains(command) && target != null && !namesRunningTwin(target)) {
+        // The check reads the runtime dir: on this thread too, not before picocli starts.
+        Warmup.run();
+      }
+    }
+  }
+
+  /**
+   * What picocli does on every start that does not depend on the command line, done ahead of it
+   * on the second core: its built-in converters' registration initializes {@code java.time}'s
+   * formatters (by reflection on {@code MonthDay.parse} and the like), and its scan of each
+   * command's class hierarchy reads the annotations of {@code Object}'s methods, which makes the
+   * JDK generate a proxy class per annotation type ({@code @IntrinsicCandidate},
+   * {@code @Deprecated}, {@code @Documented}). The main thread then finds both done.
+   */
+  static void aheadOfPicocli() {
+    try {
+      for (java.lang.reflect.Method method : Object.class.getDeclaredMethods()) {
+        method.getDeclaredAnnotations();
+      }
+      java.time.MonthDay.of(1, 1);
+      java.time.YearMonth.of(2000, 1);
+    } catch (RuntimeException e) {
+      // only speed is lost
+    }
   }
 
   /** The locator's first probe: a twin id is a directory holding the twin's socket. */
