@@ -144,7 +144,7 @@ class ClassDataArchiveIT {
     try (TwinCli twin = new TwinCli(tmp).env("TMPDIR", scratch.toString())) {
       Path cds = tmp.resolve("cache").resolve("cds");
       assertThat(twin.run("--version").exitCode()).isZero();
-      Host.await(Duration.ofSeconds(90), "the launcher's archive", () -> launcherArchive(cds) != null && !locked(cds));
+      Host.await(Duration.ofSeconds(90), "the launcher's archive", () -> launcherArchive(cds) != null && !TwinCli.archiveInProgress(cds));
       try (Stream<Path> left = Files.list(scratch)) {
         assertThat(left).as("the training's sandbox is removed").isEmpty();
       }
@@ -171,14 +171,6 @@ class ClassDataArchiveIT {
       return s.filter(p -> p.getFileName().toString().matches("launcher-.*\\.jsa")).findFirst().orElse(null);
     } catch (java.io.IOException e) {
       return null;
-    }
-  }
-
-  private static boolean locked(Path cds) {
-    try (Stream<Path> s = Files.list(cds)) {
-      return s.anyMatch(p -> p.getFileName().toString().endsWith(".lock"));
-    } catch (java.io.IOException e) {
-      return true;
     }
   }
 }

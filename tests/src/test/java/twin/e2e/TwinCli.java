@@ -171,7 +171,8 @@ final class TwinCli implements AutoCloseable {
     }
   }
 
-  private static boolean archiveInProgress(Path cds) {
+  /** Whether a training run is writing an archive under {@code cds} (a lock, a .part, a temp name). */
+  static boolean archiveInProgress(Path cds) {
     try (java.util.stream.Stream<Path> files = Files.list(cds)) {
       return files.map(p -> p.getFileName().toString())
           .anyMatch(n -> n.endsWith(".part") || n.endsWith(".lock") || n.matches(".*\\.jsa\\.\\d+"));
