@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import twin.cli.Cli;
+import twin.cli.Direct;
 
 /**
  * The training run behind the launcher's class-data archive ({@code bin/twin} makes it once per
@@ -76,6 +77,7 @@ public final class ArchiveTraining {
         "twin:",
         "  init: [\"(def x 1)\"]",
         ""));
-    Cli.create(sink, sink).execute("eval", profile.toString(), "(+ 1 2)");
+    // As a user's command line runs: picocli's model is not built for it (twin.cli.Direct).
+    Direct.execute(new String[] {"eval", profile.toString(), "(+ 1 2)"}, sink, sink);
   }
 }

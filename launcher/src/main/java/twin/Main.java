@@ -3,17 +3,20 @@ package twin;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import twin.cli.Cli;
+import twin.cli.Direct;
 
 /** The twin command's entry point; the only place that calls {@code System.exit}. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // The command lines with one reading run without picocli's model (Direct); the rest with it.
+    boolean direct = Direct.handles(args);
     // Commands that plan a twin warm the planning code up on the second core meanwhile.
-    Warmup.startFor(args);
+    Warmup.startFor(args, !direct);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    int code = Cli.create(out, err, args).execute(args);
+    int code = direct ? Direct.execute(args, out, err) : Cli.create(out, err, args).execute(args);
     out.flush();
     err.flush();
     System.exit(code);

@@ -20,7 +20,7 @@ import twin.secret.Redactor;
  * Runs, on the second core, what a launch runs first: reading a profile, planning, masking. The
  * first run of any code in a fresh JVM pays for initializing its classes, linking its lambdas
  * and compiling its patterns; done here while the main thread builds the command line
- * (picocli's reflection), the launch's own run finds that done. It uses a built-in profile and
+ * (picocli's reflection) or finds and reads the profile, the launch's own run finds part of it done. It uses a built-in profile and
  * made-up facts: it reads no file, starts nothing, prints nothing, and a failure only costs speed.
  */
 public final class Warmup {
@@ -51,14 +51,14 @@ public final class Warmup {
   private Warmup() {}
 
   /**
-   * Starts the warm-up in the background: what picocli needs of the JDK for any command line,
-   * then reading a profile for the commands that read them, or planning for the commands that
+   * Starts the warm-up in the background: what picocli needs of the JDK when picocli reads the
+   * command line (not for the command lines {@code twin.cli.Direct} runs), then reading a profile for the commands that read them, or planning for the commands that
    * plan a twin, but not when they name a running twin by its id: that command plans nothing, and
    * the planning warm-up only took CPU from it (a median 8 ms of a 215 ms {@code twin eval ID}).
    */
-  public static void startFor(String[] args) {
-    Thread thread = new Thread(new Ahead(args.length >= 1 ? args[0] : "", args.length >= 2 ? args[1] : null),
-        "twin-warm-up");
+  public static void startFor(String[] args, boolean picocli) {
+    Thread thread = new Thread(new Ahead(args.length >= 1 ? args[0] : "", args.length >= 2 ? args[1] : null,
+        picocli), "twin-warm-up");
     thread.setDaemon(true);
     thread.start();
   }
@@ -67,15 +67,19 @@ public final class Warmup {
   private static final class Ahead implements Runnable {
     private final String command;
     private final String target;
+    private final boolean picocli;
 
-    Ahead(String command, String target) {
+    Ahead(String command, String target, boolean picocli) {
       this.command = command;
       this.target = target;
+      this.picocli = picocli;
     }
 
     @Override
     public void run() {
-      aheadOfPicocli();
+      if (picocli) {
+        aheadOfPicocli();
+      }
       if (READING.contains(command)) {
         read();
       } else if (PLANNING.contains(command) && target != null && !namesRunningTwin(target)) {

@@ -41,7 +41,7 @@ public final class Cli {
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setUsageHelpWidth(100);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine, root.stacktrace));
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), root.stacktrace));
     cli.setParameterExceptionHandler((e, args) -> {
       PrintWriter w = e.getCommandLine().getErr();
       // picocli words some messages "Error: ..." itself; one prefix is enough.
@@ -78,8 +78,8 @@ public final class Cli {
     return version ? List.of() : TwinCommand.SUBCOMMANDS;
   }
 
-  private static int report(Exception e, CommandLine commandLine, boolean stacktrace) {
-    PrintWriter err = commandLine.getErr();
+  /** Reports a command's failure as one line (a stack trace too when asked) and returns its exit code. */
+  static int report(Exception e, PrintWriter err, boolean stacktrace) {
     int code;
     if (e instanceof TwinException t) {
       err.println("twin: error: " + t.getMessage());

@@ -51,7 +51,7 @@ import twin.supervisor.TwinProcess;
         "  echo '(+ 1 2)' | twin launch demo",
         "  twin launch demo --detach --reason 'INC-1234 stuck orders'",
         "  twin launch ./orders.yaml --heap 1g    a profile given by path, with a bigger heap"})
-public final class LaunchCommand implements Callable<Integer> {
+public final class LaunchCommand implements Callable<Integer>, Direct.Streamed {
   static final String DEFAULT_IDLE = "30m";
   static final String DEFAULT_LIFETIME = "8h";
 
@@ -98,8 +98,11 @@ public final class LaunchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    return call(spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  @Override
+  public int call(PrintWriter out, PrintWriter err) throws Exception {
     if (detach && !forms.isEmpty()) {
       throw TwinException.usage("--detach and -e do not go together: launch with --detach, then use twin eval");
     }

@@ -42,14 +42,17 @@ public final class ProfilesCommand implements Runnable {
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "List the profiles on the profile path: name, main class, file.",
       footer = {"", "Example:  twin profiles list"})
-  static final class ListCommand implements Callable<Integer> {
+  static final class ListCommand implements Callable<Integer>, Direct.Streamed {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
+      return call(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    @Override
+    public int call(PrintWriter out, PrintWriter err) {
       ProfileLocator locator = Environment.current().locator();
       List<Path> files = locator.list();
       if (files.isEmpty()) {

@@ -41,7 +41,10 @@ final class TwinsCommands {
           + "one twin of it runs. Each session has its own *ns*, *1 and *e; Ctrl-D detaches and the twin "
           + "keeps running.",
       footer = {"", "Examples:", "  twin attach demo", "  twin attach demo-3f9a1c"})
-  static final class AttachCommand implements Callable<Integer> {
+  static final class AttachCommand implements Callable<Integer>, Direct.Streamed {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "TWIN", description = "A twin id, or a profile name with exactly one running twin.")
     String target;
 
@@ -50,6 +53,11 @@ final class TwinsCommands {
 
     @Override
     public Integer call() throws Exception {
+      return call(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    @Override
+    public int call(PrintWriter out, PrintWriter err) throws Exception {
       RemoteTwin found = locator().require(target);
       RemoteTwin twin = found.withReason(requiredReason(found, reason));
       Environment world = Environment.current();
@@ -121,7 +129,7 @@ final class TwinsCommands {
           + "one; otherwise PROFILE is launched, the forms run, and the twin ends. Exit 1 if a form throws "
           + "(the error goes to stderr).",
       footer = {"", "Examples:", "  twin eval demo '(+ 1 2)'", "  twin eval demo-3f9a1c --json '(keys (System/getenv))'"})
-  static final class EvalCommand implements Callable<Integer> {
+  static final class EvalCommand implements Callable<Integer>, Direct.Streamed {
     @Spec
     CommandSpec spec;
 
@@ -142,8 +150,12 @@ final class TwinsCommands {
 
     @Override
     public Integer call() throws Exception {
-      return evaluate(target, String.join("\n", forms), "eval", Format.of(edn, json), spec.commandLine().getOut(),
-          spec.commandLine().getErr(), reason);
+      return call(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    @Override
+    public int call(PrintWriter out, PrintWriter err) throws Exception {
+      return evaluate(target, String.join("\n", forms), "eval", Format.of(edn, json), out, err, reason);
     }
   }
 
@@ -151,7 +163,7 @@ final class TwinsCommands {
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = "Evaluate the forms of a Clojure file, like eval.",
       footer = {"", "Example:", "  twin run demo check-orders.clj"})
-  static final class RunCommand implements Callable<Integer> {
+  static final class RunCommand implements Callable<Integer>, Direct.Streamed {
     @Spec
     CommandSpec spec;
 
@@ -172,6 +184,11 @@ final class TwinsCommands {
 
     @Override
     public Integer call() throws Exception {
+      return call(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    @Override
+    public int call(PrintWriter out, PrintWriter err) throws Exception {
       Format format = Format.of(edn, json);
       String text;
       try {
@@ -179,7 +196,7 @@ final class TwinsCommands {
       } catch (java.io.IOException e) {
         throw TwinException.usage("cannot read " + file + ": " + Os.reason(e));
       }
-      return evaluate(target, text, "run", format, spec.commandLine().getOut(), spec.commandLine().getErr(), reason);
+      return evaluate(target, text, "run", format, out, err, reason);
     }
   }
 
@@ -188,7 +205,7 @@ final class TwinsCommands {
       description = "List detached twins: id, profile, twin and supervisor pids, user, start time, idle time, "
           + "attached sessions and reason.",
       footer = {"", "Examples:", "  twin ps", "  twin ps --json"})
-  static final class PsCommand implements Callable<Integer> {
+  static final class PsCommand implements Callable<Integer>, Direct.Streamed {
     @Spec
     CommandSpec spec;
 
@@ -197,13 +214,17 @@ final class TwinsCommands {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
+      return call(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    @Override
+    public int call(PrintWriter out, PrintWriter err) {
       List<Map<String, String>> rows = new ArrayList<>();
       for (RemoteTwin t : locator().running()) {
         try {
           rows.add(t.status());
         } catch (TwinException e) {
-          spec.commandLine().getErr().println("twin: warning: " + e.getMessage());
+          err.println("twin: warning: " + e.getMessage());
         }
       }
       if (json) {
@@ -240,7 +261,7 @@ final class TwinsCommands {
   @Command(name = "stop", mixinStandardHelpOptions = true,
       description = "End a detached twin (or all of them): the twin JVM is killed and its socket removed.",
       footer = {"", "Examples:", "  twin stop demo-3f9a1c", "  twin stop --all"})
-  static final class StopCommand implements Callable<Integer> {
+  static final class StopCommand implements Callable<Integer>, Direct.Streamed {
     @Spec
     CommandSpec spec;
 
@@ -252,16 +273,21 @@ final class TwinsCommands {
 
     @Override
     public Integer call() {
+      return call(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    @Override
+    public int call(PrintWriter out, PrintWriter err) {
       if (all == (target != null)) {
         throw TwinException.usage("name one twin, or use --all");
       }
       List<RemoteTwin> twins = all ? locator().running() : List.of(locator().require(target));
       for (RemoteTwin t : twins) {
         t.stop();
-        spec.commandLine().getErr().println("twin: stopped " + t.entry().id());
+        err.println("twin: stopped " + t.entry().id());
       }
       if (all && twins.isEmpty()) {
-        spec.commandLine().getErr().println("twin: no detached twins are running");
+        err.println("twin: no detached twins are running");
       }
       return ExitCodes.OK;
     }
