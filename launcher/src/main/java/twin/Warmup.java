@@ -1,8 +1,14 @@
 package twin;
 
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Set;
 import twin.client.TwinLocator;
@@ -17,11 +23,12 @@ import twin.profile.ProfileLoader;
 import twin.secret.Redactor;
 
 /**
- * Runs, on the second core, what a launch runs first: reading a profile, planning, masking. The
- * first run of any code in a fresh JVM pays for initializing its classes, linking its lambdas
- * and compiling its patterns; done here while the main thread builds the command line
- * (picocli's reflection) or finds and reads the profile, the launch's own run finds part of it done. It uses a built-in profile and
- * made-up facts: it reads no file, starts nothing, prints nothing, and a failure only costs speed.
+ * Runs, on the second core, what the main thread will run next: reading a profile, planning,
+ * masking, the security providers and sockets of a launch. The first run of any code in a fresh
+ * JVM pays for initializing its classes, linking its lambdas and compiling its patterns; done
+ * here while the main thread builds the command line (picocli's reflection) or plans, the main
+ * thread finds it done. It uses a built-in profile and made-up facts: it reads no file, starts
+ * nothing, prints nothing, and a failure only costs speed.
  */
 public final class Warmup {
   /** The commands that plan a twin from a profile. */
@@ -51,14 +58,24 @@ public final class Warmup {
   private Warmup() {}
 
   /**
-   * Starts the warm-up in the background: what picocli needs of the JDK when picocli reads the
-   * command line (not for the command lines {@code twin.cli.Direct} runs), then reading a profile for the commands that read them, or planning for the commands that
-   * plan a twin, but not when they name a running twin by its id: that command plans nothing, and
-   * the planning warm-up only took CPU from it (a median 8 ms of a 215 ms {@code twin eval ID}).
+   * Starts the warm-up in the background, when there is something to do ahead of the main thread.
+   * <ul>
+   *   <li>When picocli reads the command line: what picocli needs of the JDK, then, while picocli
+   *       builds its model, reading a profile (for the commands that read them) or planning (for
+   *       the commands that plan a twin), then what a launch needs after its plan.
+   *   <li>For the command lines {@code twin.cli.Direct} runs, the main thread reads and plans at
+   *       once: the same reading or planning here only took CPU from it. A launch gets what it
+   *       needs after its plan, on this thread while the main thread plans.
+   * </ul>
+   * Not for a command that names a running twin by its id: it plans nothing, and the warm-up only
+   * took CPU from it (a median 8 ms of a 215 ms {@code twin eval ID}).
    */
   public static void startFor(String[] args, boolean picocli) {
-    Thread thread = new Thread(new Ahead(args.length >= 1 ? args[0] : "", args.length >= 2 ? args[1] : null,
-        picocli), "twin-warm-up");
+    String command = args.length >= 1 ? args[0] : "";
+    if (!picocli && !PLANNING.contains(command)) {
+      return;
+    }
+    Thread thread = new Thread(new Ahead(command, args.length >= 2 ? args[1] : null, picocli), "twin-warm-up");
     thread.setDaemon(true);
     thread.start();
   }
@@ -80,12 +97,31 @@ public final class Warmup {
       if (picocli) {
         aheadOfPicocli();
       }
-      if (READING.contains(command)) {
+      if (READING.contains(command) && picocli) {
         read();
       } else if (PLANNING.contains(command) && target != null && !namesRunningTwin(target)) {
-        // The check reads the runtime dir: on this thread too, not before picocli starts.
-        Warmup.run();
+        // The check reads the runtime dir: on this thread too, not before the main thread starts.
+        if (picocli) {
+          Warmup.run();
+        }
+        launching();
       }
+    }
+  }
+
+  /**
+   * What a launch needs after its plan, initialized ahead: the JDK's security providers (the twin's
+   * id and token, the archive's key, the transcript's hash chain: about 25 ms the first time in a
+   * launch), and its unix-domain sockets (which make their own random source for temporary names).
+   */
+  static void launching() {
+    try {
+      new SecureRandom().nextInt();
+      SecureRandom.getInstanceStrong();
+      MessageDigest.getInstance("SHA-256").digest(new byte[1]);
+      ServerSocketChannel.open(StandardProtocolFamily.UNIX).close();
+    } catch (GeneralSecurityException | IOException | RuntimeException e) {
+      // only speed is lost
     }
   }
 
