@@ -12,7 +12,7 @@ public final class Main {
   public static void main(String[] args) {
     // The command lines with one reading run without picocli's model (Direct); the rest with it.
     boolean direct = Direct.handles(args);
-    // Commands that plan a twin warm the planning code up on the second core meanwhile.
+    // The second core gets ready what the main thread will need next (reading, planning, launching).
     Warmup.startFor(args, !direct);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
