@@ -21,6 +21,11 @@ public interface RowSink {
   /** A statement without rows changed {@code count} rows. */
   void updated(long count) throws IOException;
 
+  /** Whether {@link #row} reads {@link Row#value}s, not only texts (reading them costs a JDBC object per column). */
+  default boolean needsValues() {
+    return true;
+  }
+
   /** A row being read: its columns as text (as the database prints them) and as JDBC values, from 1. */
   interface Row {
     String text(int column) throws SQLException;

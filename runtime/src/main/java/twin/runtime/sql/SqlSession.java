@@ -332,41 +332,16 @@ public final class SqlSession implements AutoCloseable {
       labels.add(md.getColumnLabel(i));
     }
     sink.columns(labels);
-    feed(rs, rowOf(rs, null), sink, maxRows, ps);
+    feed(rs, rowOf(rs, null), n, sink, maxRows, ps);
   }
 
   /**
-   * Passes the rows of {@code rs} to {@code sink}: at most {@code maxRows} shown (negative: all),
-   * the rest counted. Every 1024 rows it checks for an interrupt and then cancels {@code statement}.
+   * Passes the rows of {@code rs} to {@code sink} (read a batch ahead, {@link ReadAhead}): at most
+   * {@code maxRows} shown (negative: all), the rest counted. An interrupt cancels {@code statement}.
    */
-  private static void feed(ResultSet rs, RowSink.Row row, RowSink sink, long maxRows, Statement statement)
+  private static void feed(ResultSet rs, RowSink.Row row, int width, RowSink sink, long maxRows, Statement statement)
       throws SQLException, IOException {
-    long shown = 0;
-    long more = 0;
-    try {
-      while (rs.next()) {
-        if (maxRows < 0 || shown < maxRows) {
-          sink.row(row);
-          shown++;
-        } else {
-          more++;
-        }
-        if (((shown + more) & 1023) == 0 && Thread.interrupted()) {
-          if (statement != null) {
-            cancelQuietly(statement);
-          }
-          throw new SqlFailure("interrupted");
-        }
-      }
-    } catch (SQLException | RuntimeException e) {
-      try {
-        sink.brokenOff();
-      } catch (IOException closed) {
-        e.addSuppressed(closed);
-      }
-      throw e;
-    }
-    sink.end(shown, more);
+    ReadAhead.feed(rs::next, row, width, sink, maxRows, statement);
   }
 
   private void finish(Savepoint savepoint) throws SQLException {
@@ -448,7 +423,7 @@ public final class SqlSession implements AutoCloseable {
   private void metadata(RowSink sink, long maxRows, MetaQuery query, String[] columns, List<String> labels) {
     try (ResultSet rs = query.run(connection.getMetaData())) {
       sink.columns(labels);
-      feed(rs, rowOf(rs, columns), sink, maxRows, null);
+      feed(rs, rowOf(rs, columns), columns.length, sink, maxRows, null);
     } catch (SQLException e) {
       throw SqlFailure.of(null, e);
     } catch (IOException e) {
@@ -514,7 +489,7 @@ public final class SqlSession implements AutoCloseable {
     }
   }
 
-  private static void cancelQuietly(Statement s) {
+  static void cancelQuietly(Statement s) {
     try {
       s.cancel();
     } catch (SQLException | RuntimeException e) {

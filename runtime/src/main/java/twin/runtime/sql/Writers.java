@@ -81,6 +81,11 @@ public final class Writers {
       int width;
 
       @Override
+      public boolean needsValues() {
+        return false;
+      }
+
+      @Override
       public void columns(List<String> labels) throws IOException {
         width = labels.size();
         for (int i = 0; i < labels.size(); i++) {
@@ -194,6 +199,11 @@ public final class Writers {
     public Table(Writer out, boolean keepValues) {
       this.out = out;
       this.keepValues = keepValues;
+    }
+
+    @Override
+    public boolean needsValues() {
+      return keepValues;
     }
 
     /** The column labels of the last result set. */
