@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import twin.cli.Cli;
 import twin.cli.Direct;
+import twin.client.Utf8Out;
 
 /** The twin command's entry point; the only place that calls {@code System.exit}. */
 public final class Main {
@@ -14,7 +15,7 @@ public final class Main {
     boolean direct = Direct.handles(args);
     // The second core gets ready what the main thread will need next (reading, planning, launching).
     Warmup.startFor(args, !direct);
-    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter out = new Utf8Out(System.out);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = direct ? Direct.execute(args, out, err) : Cli.create(out, err, args).execute(args);
     out.flush();

@@ -17,6 +17,7 @@ import twin.TwinException;
 import twin.client.Printer;
 import twin.client.RemoteTwin;
 import twin.client.SessionDriver;
+import twin.client.Utf8Out;
 import twin.secret.Redactor;
 
 /**
@@ -171,13 +172,21 @@ public final class SqlCommand implements Callable<Integer> {
       err.flush();
     }
 
+    /**
+     * Rows as they come: masked already (the recorder masks a session's output as a stream before
+     * any client sees it), so written as they are, as bytes when stdout takes them.
+     */
     @Override
     public void out(String text) {
       if (broken) {
         return;
       }
-      out.print(redactor.redact(text));
-      out.flush();
+      if (out instanceof Utf8Out bytes) {
+        bytes.printBulk(text);
+      } else {
+        out.print(text);
+        out.flush();
+      }
       if (out.checkError()) {
         broken = true;
         SessionDriver s = session;

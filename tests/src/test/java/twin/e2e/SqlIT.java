@@ -270,6 +270,21 @@ class SqlIT {
         .contains("password ${PG_PASSWORD}")
         .doesNotContain("not-the-password").doesNotContain(pg.adminPassword).doesNotContain(pg.readerPassword);
 
+    // Rows that hold a secret of the twin's environment, or a URL with a password, in every format,
+    // from a running twin and from one started for the profile: the client prints rows as they
+    // come, so what masks them is the supervisor's recorder, before any client sees them.
+    String leaky = "select '" + pg.adminPassword + "' as pw, 'postgres://app:hunter2-" + System.nanoTime()
+        + "@db.internal/orders' as url from generate_series(1, 3000)";
+    for (String target : List.of(id, profile.toString())) {
+      for (String format : List.of("csv", "table", "json")) {
+        TwinCli.Result r = twin.run("sql", target, "--format", format, "--all", leaky);
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+        assertThat(r.stdout()).as(target + " " + format).doesNotContain(pg.adminPassword).doesNotContain("hunter2")
+            .contains("postgres://app:***@db.internal/orders");
+        assertThat(r.stdout().split("\\*\\*\\*", -1)).as("every row masked").hasSizeGreaterThan(6000);
+      }
+    }
+
     String marker = "select 'transcribed-" + System.nanoTime() + "' as marker";
     assertThat(twin.run("sql", id, marker).exitCode()).isZero();
     try (var files = Files.walk(temp.resolve("state"))) {
