@@ -38,7 +38,7 @@ public final class SqlSession implements AutoCloseable {
       "jdbc:sqlserver:", "com.microsoft.sqlserver.jdbc.SQLServerDriver");
   static final int CONNECT_TIMEOUT_SECONDS = 10;
   /** Statements running now, by thread: an interrupted thread's statement is cancelled. */
-  private static final Map<Thread, Statement> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Thread, Cancel> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
   private static volatile boolean watching;
 
   private final DbSpec spec;
@@ -270,9 +270,25 @@ public final class SqlSession implements AutoCloseable {
           + "or a database in mode sandbox or read-write to change data");
     }
     Savepoint savepoint = null;
+    String copy = null;
     try {
       if (spec.mode().equals(DbSpec.SANDBOX)) {
         savepoint = connection.setSavepoint();
+      }
+      copy = maxRows < 0 && (params == null || params.length == 0) && sink instanceof Writers.Csv
+          && isPostgres() ? PgCopy.statement(sql) : null;
+      if (copy != null) {
+        if (PgCopy.run(connection, copy, (Writers.Csv) sink)) {
+          finish(savepoint);
+          return;
+        }
+        // Refused before it ran (a query COPY does not take): back to where the call began.
+        if (savepoint != null) {
+          connection.rollback(savepoint);
+        } else {
+          connection.rollback();
+        }
+        copy = null;
       }
       try (PreparedStatement ps = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
           ResultSet.CONCUR_READ_ONLY)) {
@@ -283,12 +299,12 @@ public final class SqlSession implements AutoCloseable {
         for (int i = 0; params != null && i < params.length; i++) {
           ps.setObject(i + 1, params[i]);
         }
-        watch(ps);
+        watch(ps::cancel);
         boolean isResult;
         try {
           isResult = ps.execute();
         } finally {
-          RUNNING.remove(Thread.currentThread());
+          unwatch();
         }
         for (int results = 0; ; results++) {
           if (isResult) {
@@ -313,6 +329,11 @@ public final class SqlSession implements AutoCloseable {
       undo(savepoint, e.getSQLState());
       if (Thread.interrupted()) {
         throw new SqlFailure("interrupted: the statement was cancelled (" + SqlFailure.of(null, e).getMessage() + ")");
+      }
+      if (copy != null && "57014".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("statement timeout")) {
+        // A cursor's timeout covers each fetch; one COPY is one statement, as psql's query is.
+        throw new SqlFailure(SqlFailure.of(null, e).getMessage() + " (statement-timeout " + spec.statementTimeout().toMillis()
+            + "ms covers the whole of a csv --all result; raise it for database '" + spec.name() + "' in the profile)");
       }
       throw SqlFailure.of(null, e);
     } catch (IOException e) {
@@ -457,21 +478,26 @@ public final class SqlSession implements AutoCloseable {
     };
   }
 
+  /** How to cancel what a thread runs on the server. */
+  interface Cancel {
+    void cancel() throws SQLException;
+  }
+
   /**
-   * Registers {@code s} as the current thread's running statement. A waiting driver does not
+   * Registers {@code cancel} for what the current thread runs now. A waiting driver does not
    * notice a thread interrupt (Ctrl-C in the REPL), so a watcher cancels the statement instead.
    */
-  private static void watch(Statement s) {
-    RUNNING.put(Thread.currentThread(), s);
+  static void watch(Cancel cancel) {
+    RUNNING.put(Thread.currentThread(), cancel);
     if (!watching) {
       synchronized (RUNNING) {
         if (!watching) {
           Thread watcher = new Thread(() -> {
             while (true) {
-              RUNNING.forEach((thread, statement) -> {
+              RUNNING.forEach((thread, running) -> {
                 if (thread.isInterrupted() || !thread.isAlive()) {
-                  RUNNING.remove(thread, statement);
-                  cancelQuietly(statement);
+                  RUNNING.remove(thread, running);
+                  cancelQuietly(running);
                 }
               });
               try {
@@ -489,9 +515,18 @@ public final class SqlSession implements AutoCloseable {
     }
   }
 
+  /** The current thread runs nothing on the server any more. */
+  static void unwatch() {
+    RUNNING.remove(Thread.currentThread());
+  }
+
   static void cancelQuietly(Statement s) {
+    cancelQuietly(s::cancel);
+  }
+
+  private static void cancelQuietly(Cancel cancel) {
     try {
-      s.cancel();
+      cancel.cancel();
     } catch (SQLException | RuntimeException e) {
       // the session is interrupted anyway
     }

@@ -77,42 +77,55 @@ public final class Writers {
 
   /** CSV exactly as {@code psql --csv} prints it. */
   public static RowSink csv(Writer out, Writer err) {
-    return new Chunked(out, err) {
-      int width;
+    return new Csv(out, err);
+  }
 
-      @Override
-      public boolean needsValues() {
-        return false;
-      }
+  /** The CSV sink; it also takes text the server wrote as CSV ({@link PgCopy}). */
+  static final class Csv extends Chunked {
+    private int width;
 
-      @Override
-      public void columns(List<String> labels) throws IOException {
-        width = labels.size();
-        for (int i = 0; i < labels.size(); i++) {
-          if (i > 0) {
-            buf.append(',');
-          }
-          csvField(buf, labels.get(i));
+    Csv(Writer out, Writer err) {
+      super(out, err);
+    }
+
+    @Override
+    public boolean needsValues() {
+      return false;
+    }
+
+    @Override
+    public void columns(List<String> labels) throws IOException {
+      width = labels.size();
+      for (int i = 0; i < labels.size(); i++) {
+        if (i > 0) {
+          buf.append(',');
         }
-        buf.append('\n');
-        rowDone();
+        csvField(buf, labels.get(i));
       }
+      buf.append('\n');
+      rowDone();
+    }
 
-      @Override
-      public void row(Row rs) throws SQLException, IOException {
-        for (int i = 1; i <= width; i++) {
-          if (i > 1) {
-            buf.append(',');
-          }
-          String v = rs.text(i);
-          if (v != null) {
-            csvField(buf, v);
-          }
+    @Override
+    public void row(Row rs) throws SQLException, IOException {
+      for (int i = 1; i <= width; i++) {
+        if (i > 1) {
+          buf.append(',');
         }
-        buf.append('\n');
-        rowDone();
+        String v = rs.text(i);
+        if (v != null) {
+          csvField(buf, v);
+        }
       }
-    };
+      buf.append('\n');
+      rowDone();
+    }
+
+    /** Rows already in psql's CSV: sent a chunk at a time, as rows are. */
+    void copied(String text) throws IOException {
+      buf.append(text);
+      rowDone();
+    }
   }
 
   /** psql quotes a field holding the separator, a quote, CR or LF, or exactly {@code \.}. */
