@@ -10,7 +10,8 @@ import twin.client.Utf8Out;
 public final class Main {
   private Main() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] given) {
+    String[] args = Argv.utf8(given);
     // The command lines with one reading run without picocli's model (Direct); the rest with it.
     boolean direct = Direct.handles(args);
     // The second core gets ready what the main thread will need next (reading, planning, launching).

@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import twin.ExitCodes;
 import twin.Os;
 import twin.TwinException;
+import twin.client.CtrlC;
 import twin.client.Printer;
 import twin.client.SessionDriver;
 import twin.client.StreamPrinter;
@@ -120,7 +121,9 @@ final class Launches {
       aware.opened(session);
     }
     if (!text.isBlank()) {
-      session.eval(text);
+      try (CtrlC ctrlC = CtrlC.interrupting(session::interrupt)) {
+        session.eval(text);
+      }
     }
     session.close();
     return session.failures() > 0 ? ExitCodes.FAILED : ExitCodes.OK;

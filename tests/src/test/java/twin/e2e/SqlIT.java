@@ -81,6 +81,11 @@ class SqlIT {
         + "    user: " + Postgres.ADMIN + "\n"
         + "    password: ${PG_PASSWORD}\n"
         + "    statement-timeout: 2s\n"
+        + "  export:\n"
+        + "    url: " + url + "\n"
+        + "    user: " + Postgres.ADMIN + "\n"
+        + "    password: ${PG_PASSWORD}\n"
+        + "    statement-timeout: 120s\n"
         + "  guarded:\n"
         + "    url: " + url + "\n"
         + "    user: " + Postgres.ADMIN + "\n"
@@ -211,11 +216,16 @@ class SqlIT {
   void statementTimeoutCancelsASleep() {
     TwinCli.Result r = twin.run("sql", id, "select pg_sleep(30)");
     oneLineFailure(r, "SQLSTATE 57014: canceling statement due to statement timeout");
+    // As csv --all the result is one COPY, so the timeout covers all of it; the error says so.
+    oneLineFailure(twin.run("sql", id, "--format", "csv", "--all", "select pg_sleep(30)"),
+        "SQLSTATE 57014: canceling statement due to statement timeout (statement-timeout 2000ms covers the whole of a "
+            + "csv --all result; raise it for database 'main' in the profile)");
   }
 
   @Test
   void csvOfAMillionRowsEqualsPsqlAtA64mHeap() throws Exception {
-    TwinCli.Result r = twin.run(Duration.ofSeconds(240), null, "sql", id, "--format", "csv", "--all", STREAM_QUERY);
+    TwinCli.Result r = twin.run(Duration.ofSeconds(240), null, "sql", id, "--db", "export", "--format", "csv", "--all",
+        STREAM_QUERY);
     assertThat(r.exitCode()).as("exit code; stderr: %s", r.stderr()).isZero();
     byte[] ours = r.stdout().getBytes(StandardCharsets.UTF_8);
     byte[] psql = pg.psql("--csv", "-c", STREAM_QUERY);
@@ -223,6 +233,75 @@ class SqlIT {
     assertThat(sha256(ours)).as("sha-256 of twin sql --format csv vs psql --csv").isEqualTo(sha256(psql));
     String cmd = Host.cmdline(twinPid());
     assertThat(cmd).as("the twin's heap").contains("-Xmx64m");
+  }
+
+  /**
+   * Values whose CSV differs most between printers: empty strings and NULL, quotes, separators,
+   * line breaks, a lone \. (as one column and as one of several), and types the server prints.
+   * No backslash in a literal: such a statement is not wrapped in COPY.
+   */
+  static final List<String> TRICKY = List.of("select * from (values (1, '', null::text, chr(92) || '.', 'a,b', 'q\"q', "
+      + "'l1' || chr(10) || 'l2', 'cr' || chr(13) || 'x', ' sp ', 'ünï 😀', '{1,2}'::int[], 1.50::numeric, 'NaN'::float8, "
+      + "1e300::float8, 0.1::float4, '2020-01-02 03:04:05+00'::timestamptz, decode('00ff', 'hex'), '{\"a\": [1, 2]}'::jsonb, "
+      + "true, interval '1 day 2 hours', '\"'), (2, 'x', 'y', chr(92) || '.x', '', '', '', '', '', '', null, null, null, null, "
+      + "null, null, null, null, false, null, '\"\"')) t(id, \"e\"\"mpty\", \"n,ull\", dot, comma, quote, nl, cr, sp, uni, "
+      + "arr, num, nan, big, f4, ts, by, js, b, iv, dq)",
+      "select chr(92) || '.' as \"only\" union all select '' union all select null union all select ',' order by 1");
+
+  @Test
+  void csvOfAWholeResultIsTheServersCopyAndStillPsqlsBytes() throws Exception {
+    // --all as csv streams through COPY ... TO STDOUT; the server's own query text shows which way ran.
+    String self = "select query from pg_stat_activity where pid = pg_backend_pid()";
+    TwinCli.Result copied = twin.run("sql", id, "--format", "csv", "--all", self);
+    assertThat(copied.exitCode()).as(copied.describe()).isZero();
+    assertThat(copied.stdout()).isEqualTo("query\n\"COPY (" + self + "\n) TO STDOUT (FORMAT csv, HEADER)\"\n");
+    TwinCli.Result limited = twin.run("sql", id, "--format", "csv", self);
+    assertThat(limited.stdout()).as(limited.describe()).isEqualTo("query\n" + self + "\n");
+
+    pg.execute("ALTER SYSTEM SET log_statement = 'all'", "SELECT pg_reload_conf()");
+    try {
+      for (String target : List.of(id, profile.toString())) {
+        for (String query : TRICKY) {
+          TwinCli.Result r = twin.run("sql", target, "--format", "csv", "--all", query);
+          assertThat(r.exitCode()).as(r.describe()).isZero();
+          assertThat(r.stdout()).as("twin sql %s --format csv --all vs psql --csv: %s", target, query)
+              .isEqualTo(new String(pg.psql("--csv", "-c", query), StandardCharsets.UTF_8));
+          // The server's log starts each continued line of a statement with a tab.
+          assertThat(pg.log().replace("\n\t", "\n")).as("the server's log").contains("statement: COPY (" + query + "\n) TO STDOUT (FORMAT csv, HEADER)");
+        }
+      }
+    } finally {
+      pg.execute("ALTER SYSTEM RESET log_statement", "SELECT pg_reload_conf()");
+    }
+    // A statement COPY refuses, or one not wrapped at all, runs the usual way.
+    TwinCli.Result into = twin.run("sql", id, "--db", "box", "--format", "csv", "--all", "select 1 as one into temp copied");
+    assertThat(into.exitCode()).as(into.describe()).isZero();
+    assertThat(into.stderrLines()).last().isEqualTo("twin: 1 row affected");
+    TwinCli.Result explain = twin.run("sql", id, "--format", "csv", "--all", "explain select 1");
+    assertThat(explain.exitCode()).as(explain.describe()).isZero();
+    assertThat(explain.stdout()).startsWith("QUERY PLAN\nResult  (cost=");
+    // Read-only holds through COPY, and an error mid-stream comes after the rows before it.
+    oneLineFailure(twin.run("sql", id, "--format", "csv", "--all", "with d as (delete from items returning *) select * from d"),
+        "SQLSTATE 25006: cannot execute");
+    assertThat(count("")).isEqualTo(3);
+    TwinCli.Result broken = twin.run("sql", id, "--format", "csv", "--all", "select 10 / (3 - i) as q from generate_series(1, 5) i");
+    oneLineFailure(broken, "SQLSTATE 22012: division by zero");
+    assertThat(broken.stdout()).isEqualTo("q\n5\n10\n");
+  }
+
+  @Test
+  void ctrlCOfTwinSqlCancelsTheStatementOnTheServer() throws Exception {
+    for (String rows : List.of("--all", "--max-rows=5")) {
+      String sleep = "select pg_sleep(60) as slept_" + rows.replaceAll("\\W", "");
+      Spawned s = twin.spawn(Fixtures.repo(), Map.of(), Fixtures.twinScript().toString(), "sql", id, "--format", "csv", rows, sleep);
+      String running = "select count(*) from pg_stat_activity where query like '%" + sleep + "%' and state = 'active' "
+          + "and pid <> pg_backend_pid()";
+      Host.await(Duration.ofSeconds(60), "the statement runs on the server", () -> scalar(running) == 1, s::dump);
+      new ProcessBuilder("kill", "-INT", Long.toString(s.pid())).inheritIO().start().waitFor();
+      TwinCli.Result r = s.await(Duration.ofSeconds(20));
+      oneLineFailure(r, "interrupted: the statement was cancelled (SQLSTATE 57014: canceling statement due to user request)");
+      assertThat(scalar(running)).as("nothing left running on the server (%s)", rows).isZero();
+    }
   }
 
   long twinPid() {
