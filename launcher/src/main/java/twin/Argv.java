@@ -1,11 +1,10 @@
 package twin;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import twin.capture.ProcReader;
 
 /**
  * Command-line arguments as UTF-8 when the JVM decoded them with a locale that has no such
@@ -42,18 +41,8 @@ public final class Argv {
 
   /** The last {@code count} NUL-terminated strings of {@code cmdline}, as UTF-8; null if there are fewer. */
   static String[] fromCmdline(byte[] cmdline, int count) {
-    List<String> all = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < cmdline.length; i++) {
-      if (cmdline[i] == 0) {
-        all.add(new String(cmdline, start, i - start, StandardCharsets.UTF_8));
-        start = i + 1;
-      }
-    }
-    if (all.size() < count) {
-      return null;
-    }
-    return all.subList(all.size() - count, all.size()).toArray(new String[0]);
+    List<String> all = ProcReader.split(cmdline);
+    return all.size() < count ? null : all.subList(all.size() - count, all.size()).toArray(new String[0]);
   }
 
   /** Whether {@code raw} is {@code args} with only the lost characters restored, and valid UTF-8 itself. */

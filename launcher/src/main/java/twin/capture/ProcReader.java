@@ -189,7 +189,7 @@ public final class ProcReader {
   }
 
   /** NUL-separated strings, as in cmdline and environ; a trailing NUL ends the last one. */
-  static List<String> split(byte[] raw) {
+  public static List<String> split(byte[] raw) {
     List<String> out = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < raw.length; i++) {

@@ -153,11 +153,7 @@ final class PgCopy {
       sink.copied(csv.finish());
       done = true;
     } catch (SQLException | RuntimeException e) {
-      try {
-        sink.brokenOff();
-      } catch (IOException closed) {
-        e.addSuppressed(closed);
-      }
+      ReadAhead.brokenOff(sink, e);
       throw e;
     } finally {
       SqlSession.unwatch();

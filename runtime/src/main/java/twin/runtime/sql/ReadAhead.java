@@ -93,14 +93,19 @@ final class ReadAhead {
       }
     } catch (SQLException | RuntimeException e) {
       ahead.stop();
-      try {
-        sink.brokenOff();
-      } catch (IOException closed) {
-        e.addSuppressed(closed);
-      }
+      brokenOff(sink, e);
       throw e;
     } finally {
       ahead.stop();
+    }
+  }
+
+  /** Has {@code sink} pass on the rows it holds before {@code failure} is thrown. */
+  static void brokenOff(RowSink sink, Exception failure) {
+    try {
+      sink.brokenOff();
+    } catch (IOException closed) {
+      failure.addSuppressed(closed);
     }
   }
 

@@ -24,7 +24,8 @@ import javax.sql.DataSource;
  * One connection to a named database, set up for its mode: read-only (the driver's strongest
  * switch, the session default, autocommit off, each call rolled back), sandbox (one transaction
  * never committed, a savepoint per statement) or read-write (each call committed). Results stream
- * with a fetch size through a {@link RowSink}.
+ * with a fetch size through a {@link RowSink}; a whole result as csv on PostgreSQL streams as one
+ * COPY ({@link PgCopy}).
  */
 public final class SqlSession implements AutoCloseable {
   /** JDBC URL prefixes and the driver class a service would need for them. */
