@@ -40,6 +40,19 @@ class DatabaseConfigTest {
   }
 
   @Test
+  void anyValueReadsBackAsWritten() throws Exception {
+    String odd = "  lead\ttab\nline\rcr\fff\\back=eq:colon#hash!bang ünï 😀 trail ";
+    Map<String, Database> dbs = new LinkedHashMap<>();
+    dbs.put("main", new Database("main", "jdbc:x:" + odd, odd, odd, "read-only", null, null, null, null, null, null, null));
+    String text = DatabaseConfig.render(profile(dbs), " ali ce=:#!", false);
+    Properties p = new Properties();
+    p.load(new StringReader(text));
+    assertThat(p).containsEntry("db.main.url", "jdbc:x:" + odd).containsEntry("db.main.user", odd)
+        .containsEntry("db.main.password", odd).containsEntry("os-user", " ali ce=:#!").hasSize(8);
+    assertThat(text.lines()).as("one line per entry, in order").hasSize(8).isSorted();
+  }
+
+  @Test
   void dryRunLinesMaskLiteralPasswordsAndKeepVariableNames() {
     Map<String, Database> dbs = new LinkedHashMap<>();
     dbs.put("main", new Database("main", "jdbc:postgresql://u:urlpw99@h/db", "u", "literal-pw", "read-only", null,
