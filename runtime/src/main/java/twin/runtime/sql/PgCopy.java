@@ -192,17 +192,7 @@ final class PgCopy {
       try {
         return m.invoke(target, args);
       } catch (InvocationTargetException e) {
-        Throwable t = e.getCause();
-        if (t instanceof SQLException s) {
-          throw s;
-        }
-        if (t instanceof RuntimeException r) {
-          throw r;
-        }
-        if (t instanceof Error err) {
-          throw err;
-        }
-        throw new SqlFailure("the driver's copy failed: " + t);
+        throw ReadAhead.rethrow(e.getCause());
       } catch (IllegalAccessException e) {
         throw new SqlFailure("the driver's copy API is not accessible: " + e.getMessage());
       }

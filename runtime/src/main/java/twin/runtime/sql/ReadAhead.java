@@ -79,7 +79,7 @@ final class ReadAhead {
         Object item = ahead.take(statement);
         if (item instanceof End end) {
           if (end.failure() != null) {
-            rethrow(end.failure());
+            throw rethrow(end.failure());
           }
           sink.end(end.shown(), end.more());
           return;
@@ -124,8 +124,12 @@ final class ReadAhead {
     return new SqlFailure("interrupted");
   }
 
-  /** The reader's failure, thrown on the caller's thread as it would have been there. */
-  private static void rethrow(Throwable t) throws SQLException {
+  /**
+   * A failure on another thread (or behind reflection), thrown here as it would have been thrown
+   * there; anything else than an SQLException, a RuntimeException or an Error comes back as a
+   * SqlFailure for the caller to throw.
+   */
+  static SqlFailure rethrow(Throwable t) throws SQLException {
     if (t instanceof SQLException s) {
       throw s;
     }
@@ -135,7 +139,7 @@ final class ReadAhead {
     if (t instanceof Error e) {
       throw e;
     }
-    throw new SqlFailure(String.valueOf(t.getMessage()));
+    return new SqlFailure(String.valueOf(t.getMessage()));
   }
 
   private void read() {
