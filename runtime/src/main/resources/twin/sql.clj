@@ -80,10 +80,12 @@
   "What `twin sql` runs: one query on its own connection, streamed as table, csv or json straight
   to the session's output (twin.runtime.SessionOutput; *out* only off a session thread, so a
   rebound *out* does not catch it). Returns :twin.sql/ok, or prints one error line to *err* and
-  returns :twin.sql/failed."
-  [{:keys [db format max-rows query]}]
+  returns :twin.sql/failed. statement-timeout-ms, when given, replaces the database's
+  statement-timeout for this query."
+  [{:keys [db format max-rows statement-timeout-ms query]}]
   (try
-    (with-open [s (.open (Databases/get) (db-name db) *err*)]
+    (with-open [s (.open (Databases/get) (db-name db) *err*
+                         (when statement-timeout-ms (java.time.Duration/ofMillis statement-timeout-ms)))]
       (let [limit (long (if (= :default max-rows) (.maxRows (.spec s)) max-rows))
             ;; cli is the whole form twin sql sends, so *out* is the session's own: rows may
             ;; skip it (SessionOutput).

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,9 +33,12 @@ import twin.secret.Redactor;
     footer = {"", "Examples:",
         "  twin sql demo 'select * from orders where status = ''paid'''",
         "  twin sql orders --db reporting --format csv --all 'select * from invoices' > invoices.csv",
+        "  twin sql orders --statement-timeout 10m --format csv --all 'select * from events' > events.csv",
         "  twin sql orders-3f9a1c -f slow-query.sql --format json"})
 public final class SqlCommand implements Callable<Integer> {
   static final List<String> FORMATS = List.of("table", "csv", "json");
+  /** A statement longer than a day is not an investigation; PostgreSQL's own limit is about 24 days. */
+  static final Duration MAX_TIMEOUT = Duration.ofHours(24);
 
   @Spec
   CommandSpec spec;
@@ -60,6 +64,11 @@ public final class SqlCommand implements Callable<Integer> {
   @Option(names = "--all", description = "Print every row.")
   boolean all;
 
+  @Option(names = "--statement-timeout", paramLabel = "DURATION",
+      description = "Cancel the statement after DURATION (e.g. 90s, 10m, 2h; at most 24h) instead of the database's "
+          + "statement-timeout (default 30s). For csv --all on PostgreSQL it bounds the whole export.")
+  String statementTimeout;
+
   @Option(names = "--allow-writes", description = "Allow read-write databases in the twin launched for PROFILE.")
   boolean allowWrites;
 
@@ -78,7 +87,11 @@ public final class SqlCommand implements Callable<Integer> {
     if (maxRows != null && maxRows < 0) {
       throw TwinException.usage("--max-rows takes a number of rows, 0 or more");
     }
-    String form = form(db, format, all ? "-1" : maxRows == null ? ":default" : maxRows.toString(), text);
+    Duration timeout = statementTimeout == null ? null : Durations.parse("--statement-timeout", statementTimeout);
+    if (timeout != null && timeout.compareTo(MAX_TIMEOUT) > 0) {
+      throw TwinException.usage("--statement-timeout is at most 24h, not " + statementTimeout);
+    }
+    String form = form(db, format, all ? "-1" : maxRows == null ? ":default" : maxRows.toString(), timeout, text);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
 
@@ -120,9 +133,10 @@ public final class SqlCommand implements Callable<Integer> {
   }
 
   /** The form the twin evaluates; the statement is a Clojure string literal. */
-  static String form(String db, String format, String maxRows, String statement) {
+  static String form(String db, String format, String maxRows, Duration timeout, String statement) {
     return "((requiring-resolve 'twin.sql/cli) {:db " + (db == null ? "nil" : literal(db)) + " :format "
-        + literal(format) + " :max-rows " + maxRows + " :query " + literal(statement) + "})";
+        + literal(format) + " :max-rows " + maxRows
+        + (timeout == null ? "" : " :statement-timeout-ms " + timeout.toMillis()) + " :query " + literal(statement) + "})";
   }
 
   static String literal(String s) {

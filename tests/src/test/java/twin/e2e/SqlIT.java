@@ -219,7 +219,36 @@ class SqlIT {
     // As csv --all the result is one COPY, so the timeout covers all of it; the error says so.
     oneLineFailure(twin.run("sql", id, "--format", "csv", "--all", "select pg_sleep(30)"),
         "SQLSTATE 57014: canceling statement due to statement timeout (statement-timeout 2000ms covers the whole of a "
-            + "csv --all result; raise it for database 'main' in the profile)");
+            + "csv --all result; raise it with --statement-timeout, or for database 'main' in the profile)");
+  }
+
+  @Test
+  void statementTimeoutOptionReplacesTheProfilesForOneQuery() {
+    // The server's own setting, for a cursor and for a COPY (which a longer export needs).
+    TwinCli.Result shown = twin.run("sql", id, "--statement-timeout", "5m", "--format", "csv",
+        "select current_setting('statement_timeout') st");
+    assertThat(shown.stdoutLines()).as(shown.describe()).containsExactly("st", "5min");
+    TwinCli.Result slept = twin.run("sql", id, "--statement-timeout", "20s", "--format", "csv", "--all",
+        "select current_setting('statement_timeout') st from pg_sleep(3)");
+    assertThat(slept.exitCode()).as(slept.describe()).isZero();
+    assertThat(slept.stdoutLines()).as(slept.describe()).containsExactly("st", "20s");
+    // Only for that query: the next one has the profile's again, and so has a twin started for PROFILE.
+    TwinCli.Result after = twin.run("sql", id, "--format", "csv", "select current_setting('statement_timeout') st");
+    assertThat(after.stdoutLines()).as(after.describe()).containsExactly("st", "2s");
+    TwinCli.Result fresh = twin.run("sql", profile.toString(), "--statement-timeout", "90s", "--format", "json",
+        "select current_setting('statement_timeout') st");
+    assertThat(fresh.stdoutLines()).as(fresh.describe()).containsExactly("[", "{\"st\":\"90s\"}", "]");
+    // A lower one cancels sooner.
+    oneLineFailure(twin.run("sql", id, "--statement-timeout", "1s", "select pg_sleep(1.5)"),
+        "SQLSTATE 57014: canceling statement due to statement timeout");
+
+    for (String[] bad : new String[][] {{"0s", "--statement-timeout must be longer than zero"},
+        {"25h", "--statement-timeout is at most 24h, not 25h"},
+        {"500ms", "--statement-timeout takes a duration such as 90s, 30m, 8h or 2d, not '500ms'"}}) {
+      TwinCli.Result usage = twin.run("sql", id, "--statement-timeout", bad[0], "select 1");
+      assertThat(usage.exitCode()).as(usage.describe()).isEqualTo(2);
+      assertThat(usage.stderrLines()).as(usage.describe()).containsExactly("twin: error: " + bad[1]);
+    }
   }
 
   @Test

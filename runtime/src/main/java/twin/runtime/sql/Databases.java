@@ -122,7 +122,13 @@ public final class Databases {
 
   /** A new session of {@code name} (null: the default) that the caller closes. */
   public SqlSession open(String name, Writer err) {
-    return open(spec(name), err);
+    return open(name, err, null);
+  }
+
+  /** As {@link #open(String, Writer)}, with the statement timeout given (null: the profile's). */
+  public SqlSession open(String name, Writer err, java.time.Duration statementTimeout) {
+    DbSpec spec = spec(name);
+    return open(statementTimeout == null ? spec : spec.withStatementTimeout(statementTimeout), err);
   }
 
   private SqlSession open(DbSpec spec, Writer err) {

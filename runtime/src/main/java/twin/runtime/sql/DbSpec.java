@@ -38,6 +38,12 @@ public record DbSpec(String name, String url, String user, String password, Stri
         p.getProperty(k + "read-only.user"), p.getProperty(k + "read-only.password"), p.getProperty(k + "datasource"));
   }
 
+  /** This database with another statement timeout: what {@code twin sql --statement-timeout} asks for. */
+  DbSpec withStatementTimeout(Duration timeout) {
+    return new DbSpec(name, url, user, password, mode, timeout, lockTimeout, maxRows, fetchSize, readOnlyUser,
+        readOnlyPassword, datasource);
+  }
+
   static Duration duration(String text, Duration otherwise) {
     if (text == null || text.isEmpty()) {
       return otherwise;

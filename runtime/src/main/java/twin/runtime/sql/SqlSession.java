@@ -334,7 +334,8 @@ public final class SqlSession implements AutoCloseable {
       if (copy != null && "57014".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("statement timeout")) {
         // A cursor's timeout covers each fetch; one COPY is one statement, as psql's query is.
         throw new SqlFailure(SqlFailure.of(null, e).getMessage() + " (statement-timeout " + spec.statementTimeout().toMillis()
-            + "ms covers the whole of a csv --all result; raise it for database '" + spec.name() + "' in the profile)");
+            + "ms covers the whole of a csv --all result; raise it with --statement-timeout, or for database '" + spec.name()
+            + "' in the profile)");
       }
       throw SqlFailure.of(null, e);
     } catch (IOException e) {
