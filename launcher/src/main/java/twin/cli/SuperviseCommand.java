@@ -94,6 +94,7 @@ public final class SuperviseCommand implements Callable<Integer> {
       }
       supervisor.close();
       Supervisor.deleteTree(dir);
+      revoke(access, runtime, log);
     }, "twin-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     CountDownLatch end = new CountDownLatch(1);
@@ -130,6 +131,15 @@ public final class SuperviseCommand implements Callable<Integer> {
       supervisor.close();
       Launches.removeHook(cleanup);
       Supervisor.deleteTree(dir);
+      revoke(access, runtime, log);
+    }
+  }
+
+  /** The ACL entries on the shared directories that no twin needs any more go with this one. */
+  private static void revoke(SharedAccess access, Path runtime, PrintWriter log) {
+    String failed = access.revoke(runtime, TwinLocator.twinsDir(runtime));
+    if (failed != null) {
+      logLine(log, "could not take back the ACL entries of " + access + " on " + runtime + ": " + failed);
     }
   }
 

@@ -146,6 +146,45 @@ class AllowedUsersIT {
   }
 
   @Test
+  void theSharedDirectoriesEntriesGoWithTheLastTwinThatNeedsThem() throws Exception {
+    Path both = profile("  allowed-users: [" + ALLOWED + "]\n  allowed-groups: [" + GROUP + "]\n");
+    DetachedSupport.Detached a = DetachedSupport.detach(root, both.toString());
+    ids.add(a.id());
+    Path onlyUser = Files.createDirectories(base.resolve("profiles-b"));
+    Path userProfile = Fixtures.demoProfile(onlyUser, Host.freePort(), Host.freePort(),
+        base.resolve("nonexistent/demo.db"), "  allowed-users: [" + ALLOWED + "]\n");
+    DetachedSupport.Detached b = DetachedSupport.detach(root, userProfile.toString());
+    ids.add(b.id());
+    List<Path> shared = List.of(root.runtimeDir(), DetachedSupport.twinsDir(root));
+    for (Path p : shared) {
+      assertThat(acl(p)).as("%s with both twins", p).contains("user:" + ALLOWED + ":", "group:" + GROUP + ":");
+    }
+
+    // The group's entries go with the one twin that shared with it; the user's stay for the other.
+    check(root.run(STEP, null, "stop", a.id()));
+    DetachedSupport.awaitGone(root, a, Duration.ofSeconds(30), "stopped");
+    for (Path p : shared) {
+      assertThat(acl(p)).as("%s after the first twin", p).contains("user:" + ALLOWED + ":").doesNotContain(GROUP);
+    }
+    TwinCli.Result eval = asUser(ALLOWED, "eval", b.id(), "(+ 1 2)");
+    assertThat(eval.stdoutLines()).as(eval.describe()).containsExactly("3");
+
+    check(root.run(STEP, null, "stop", b.id()));
+    DetachedSupport.awaitGone(root, b, Duration.ofSeconds(30), "stopped");
+    for (Path p : shared) {
+      assertThat(acl(p)).as("%s after both twins", p).doesNotContain(ALLOWED).doesNotContain(GROUP)
+          .contains("user::rwx", "other::---");
+    }
+    TwinCli.Result ps = asUser(ALLOWED, "ps");
+    assertThat(ps.exitCode()).as(ps.describe()).isEqualTo(3);
+    assertThat(ps.stderr()).as(ps.describe()).contains("its twins are not shared with you");
+  }
+
+  private static String acl(Path path) {
+    return check(exec("getfacl", "-pc", path.toString())).stdout();
+  }
+
+  @Test
   void anUnknownUserOrGroupIsRefusedBeforeAnythingStarts() throws Exception {
     Path profile = profile("  allowed-users: [no-such-user-twin]\n");
     TwinCli.Result r = root.run(STEP, null, "launch", profile.toString(), "--detach");
