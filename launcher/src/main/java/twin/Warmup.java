@@ -181,8 +181,7 @@ public final class Warmup {
       PlanOptions options = new PlanOptions("warm-up-000000", dir.resolve("twin-runtime.jar"),
           List.of(dir.resolve("clojure.jar")), dir.resolve("run"), 65534, "nobody", null, false);
       LaunchPlan plan = LaunchPlanner.plan(profile, facts, options);
-      Redactor redactor = new Redactor(plan.env(), profile.twin().secretNames())
-          .plus(DatabaseConfig.literalSecrets(profile));
+      Redactor redactor = LaunchPlanner.redactor(profile, plan);
       redactor.redact("postgres://u:p@localhost/db x");
       redactor.stream().feed("x");
       DatabaseConfig.render(profile, "nobody", false);

@@ -51,8 +51,7 @@ final class Launches {
         world.locations().runtimeDir().resolve(id), Os.uid(), Os.userName(), heap, scope);
     LaunchPlan plan = LaunchPlanner.plan(profile, facts, options);
     plan = plan.withArchive(ClassDataArchive.decide(plan, world.locations().cacheDir(), facts.user().uid() != Os.uid()));
-    return new Prepared(profile, plan, new Redactor(plan.env(), profile.twin().secretNames())
-        .plus(DatabaseConfig.literalSecrets(profile)));
+    return new Prepared(profile, plan, LaunchPlanner.redactor(profile, plan));
   }
 
   /** The files written into the twin's private directory before it starts: the databases file. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import twin.TwinException;
 import twin.profile.Profile;
+import twin.secret.Redactor;
 
 /**
  * Turns a profile and what was found on disk into a {@link LaunchPlan}. Pure: it reads no file,
@@ -23,6 +24,19 @@ public final class LaunchPlanner {
   public static final List<String> APM_PREFIXES = List.of("DD_", "OTEL_", "NEW_RELIC_", "ELASTIC_APM_");
 
   private LaunchPlanner() {}
+
+  /**
+   * What masks the secrets a twin of this plan holds, wherever its output goes: the secret-named
+   * variables of its environment (and URL passwords in any), its secret-named JVM options and
+   * program arguments (system properties the twin's code can print), and literal database
+   * passwords of the profile.
+   */
+  public static Redactor redactor(Profile profile, LaunchPlan plan) {
+    List<String> args = new ArrayList<>(plan.jvmOptions());
+    args.addAll(plan.mainArgs());
+    return new Redactor(plan.env(), profile.twin().secretNames()).plusArgs(args)
+        .plus(DatabaseConfig.literalSecrets(profile));
+  }
 
   public static LaunchPlan plan(Profile profile, ServiceFacts facts, PlanOptions options) {
     List<Decision> decisions = new ArrayList<>();

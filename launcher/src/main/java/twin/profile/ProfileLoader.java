@@ -202,7 +202,7 @@ public final class ProfileLoader {
       return new ProfileException(shown, problem, e);
     }
     SourceMark at = new SourceMark(shown, mark.getLine() + 1, mark.getColumn() + 1);
-    return new ProfileException(at, problem, Snippets.at(text, at.line(), at.col()), e);
+    return Snippets.error(text, at, problem, e);
   }
 
   private static boolean hasMergeKey(Node node, Set<Node> seen) {
@@ -825,7 +825,7 @@ public final class ProfileLoader {
 
     ProfileException error(Mark m, String message) {
       SourceMark at = new SourceMark(shown, m.getLine() + 1, m.getColumn() + 1);
-      return new ProfileException(at, message, Snippets.at(text, at.line(), at.col()));
+      return Snippets.error(text, at, message, null);
     }
 
     private static String badEnvName(String name) {

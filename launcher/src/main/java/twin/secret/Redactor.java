@@ -34,15 +34,17 @@ public final class Redactor {
   private static final Pattern URL_PASSWORD =
       Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://[^\\s:/?#@]*):([^\\s@/]+)@");
 
-  // ?password=x&, ;password=x; (JDBC, ODBC): the value runs to the next separator.
-  private static final Pattern PARAM_PASSWORD =
-      Pattern.compile("(?i)((?:^|[?&;\\s])(?:password|passwd|pwd)\\s*=)([^&;\\s]+)");
+  // ?password=x&, ;password=x; (JDBC, ODBC), db.password=x (properties): the value runs to the next
+  // separator, or to a quote, comma or bracket, so that a masked value in a CSV row, an EDN string
+  // or a printed map leaves the rest of it alone.
+  private static final Pattern PARAM_PASSWORD = Pattern.compile(
+      "(?i)((?:^|[?&;\\s,{(\\[\"'])(?:[\\w.\\-]*(?:password|passwd)|pwd)\\s*=)([^&;\\s,\"'<>(){}\\[\\]]+)");
 
   // A URL whose scheme went out with the chunk before: "://user:password@" where a chunk begins.
   private static final Pattern URL_PASSWORD_CONTINUED = Pattern.compile("^(://[^\\s:/?#@]*):([^\\s@/]+)@");
 
   // A password parameter whose value may go on in the next chunk.
-  private static final Pattern PARAM_IN_PROGRESS = Pattern.compile("(?:password|passwd|pwd)\\s*=.*",
+  private static final Pattern PARAM_IN_PROGRESS = Pattern.compile("(?:[\\w.\\-]*(?:password|passwd)|pwd)\\s*=.*",
       Pattern.DOTALL);
 
   /** A stream holds back at most this much of a word that may be a URL or parameter in progress. */
@@ -83,6 +85,19 @@ public final class Redactor {
   /** This redactor plus the secrets of {@code env} (e.g. variables read later from env files). */
   public Redactor plus(Map<String, String> env) {
     return new Redactor(extraNames, collectValues(env, extraNames, values));
+  }
+
+  /**
+   * This redactor plus the values of secret-named options among {@code args} ({@code -Dapi.key=x},
+   * {@code --db-password=x}) and the passwords of URLs in any of them: a twin's JVM options are
+   * its system properties, which code in the twin can print.
+   */
+  public Redactor plusArgs(List<String> args) {
+    Map<String, String> found = new LinkedHashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      found.put("ARG_" + i, args.get(i)); // not a secret name: only the passwords inside are taken
+    }
+    return plus(found);
   }
 
   /** True when a variable or property of this name holds a secret by the default rules. */
@@ -248,8 +263,10 @@ public final class Redactor {
     }
     int separator = Math.max(word.lastIndexOf('?'), Math.max(word.lastIndexOf('&'), word.lastIndexOf(';')));
     String tail = word.substring(separator + 1).toLowerCase(Locale.ROOT);
-    return !tail.isEmpty() && (PARAM_IN_PROGRESS.matcher(tail).matches() || "password".startsWith(tail)
-        || "passwd".startsWith(tail) || "pwd".startsWith(tail));
+    // The last part of a dotted or joined name: the "pass" of "db.pass" may become db.password=.
+    String part = tail.substring(Math.max(tail.lastIndexOf('.'), Math.max(tail.lastIndexOf('_'), tail.lastIndexOf('-'))) + 1);
+    return !tail.isEmpty() && (PARAM_IN_PROGRESS.matcher(tail).matches() || "pwd".startsWith(tail)
+        || (!part.isEmpty() && ("password".startsWith(part) || "passwd".startsWith(part))));
   }
 
   /** {@value #MASK} for a secret-named variable, otherwise the value with secrets masked. */
@@ -303,6 +320,15 @@ public final class Redactor {
       Matcher p = PARAM_PASSWORD.matcher(value);
       while (p.find()) {
         addIfLong(found, p.group(2));
+      }
+      // An option, or options in a variable (JAVA_TOOL_OPTIONS="-Dapi.key=x ..."), named as a secret.
+      if (value.indexOf('=') > 0 && (value.startsWith("-") || value.contains(" -"))) {
+        for (String word : value.split("\\s+")) {
+          Matcher o = OPTION_ASSIGNMENT.matcher(word);
+          if (o.matches() && isSecretName(o.group(2), extraNames)) {
+            addIfLong(found, o.group(3));
+          }
+        }
       }
     }
     List<String> sorted = new ArrayList<>(found);

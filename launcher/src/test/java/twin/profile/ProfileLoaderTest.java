@@ -33,6 +33,40 @@ class ProfileLoaderTest {
     return e.getMessage();
   }
 
+  /** The tester's cases: each error names its place, and neither message nor snippet shows the secret. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "env: {DB_PASSWORD: 0775123}|0775123|env: {DB_PASSWORD: ***}",
+      "env:\\n  DB_PASSWORD: 0775123|0775123|  DB_PASSWORD: ***",
+      "env:\\n  API_TOKEN: \"tok-secret-2\"\\n  API_TOKEN: \"tok-secret-2\"|tok-secret-2|  API_TOKEN: ***",
+      "env:\\n  API_TOKEN: abc: def-secret-val|def-secret-val|  API_TOKEN: ***",
+      "jvm-options: [\"-Ddb.password=jvmsecret-9\", 5: x]|jvmsecret-9|jvm-options: [\"-Ddb.password=***\", 5: x]",
+      "env: {DB_PASSWORD: \"pw-in-flow-3\", X: [1]}|pw-in-flow-3|env: {DB_PASSWORD: ***, X: [1]}",
+      "env: {'SECRET_KEY': 'it''s-secret', X: [1]}|s-secret|env: {'SECRET_KEY': ***, X: [1]}",
+      "args: [--api-token=argsecret-1, 5: x]|argsecret-1|args: [--api-token=***, 5: x]",
+  })
+  void profileErrorsNeverShowASecretValue(String body, String secret, String shownLine) {
+    String yaml = HEAD + body.replace("\\n", "\n") + "\n";
+    ProfileException e = error(yaml);
+    assertThat(e).as("an error for:%n%s", yaml).isNotNull();
+    assertThat(e.getMessage() + "\n" + e.snippet()).as(e.getMessage() + "\n" + e.snippet()).doesNotContain(secret)
+        .startsWith(FILE + ":");
+    assertThat(e.snippet().lines().findFirst().orElseThrow().strip()).isEqualTo(shownLine);
+  }
+
+  @Test
+  void theCaretStaysUnderTheErrorAfterAMaskedValue() {
+    // The error is at [1]; the password before it is shorter once masked.
+    ProfileException e = error(HEAD + "env: {DB_PASSWORD: \"a-long-password\", X: [1]}\n");
+    List<String> lines = e.snippet().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("env: {DB_PASSWORD: ***, X: [1]}");
+    assertThat(lines.get(0).charAt(lines.get(1).indexOf('^'))).as(e.snippet()).isEqualTo('[');
+    // Not a secret: shown as written.
+    ProfileException plain = error(HEAD + "env: {PORT: 0775}\n");
+    assertThat(plain.snippet()).isEqualTo("env: {PORT: 0775}\n            ^");
+    assertThat(plain.getMessage()).contains("'0775'");
+  }
+
   @Test
   void readsEveryFieldOfAFullProfile() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("etc/profiles"));

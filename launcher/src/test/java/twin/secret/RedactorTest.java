@@ -188,4 +188,36 @@ class RedactorTest {
     String longWord = "x".repeat(Redactor.MAX_HELD_WORD + 1) + "://";
     assertThat(s.feed(longWord)).as("a word too long to be a credential is not held").isEqualTo(longWord);
   }
+
+  @Test
+  void aPasswordParameterEndsAtAQuoteCommaOrBracketSoTheRestSurvives() {
+    assertThat(Redactor.maskUrlPasswords("x,see password=abc,tail")).isEqualTo("x,see password=***,tail");
+    assertThat(Redactor.maskUrlPasswords("{:url \"jdbc:x://h/db?password=abc\"}"))
+        .isEqualTo("{:url \"jdbc:x://h/db?password=***\"}");
+    assertThat(Redactor.maskUrlPasswords("(connect \"password=abc\")")).isEqualTo("(connect \"password=***\")");
+    assertThat(Redactor.maskUrlPasswords("{\"b\":\"see password=abc\",\"c\":\"tail\"}"))
+        .isEqualTo("{\"b\":\"see password=***\",\"c\":\"tail\"}");
+  }
+
+  @Test
+  void aDottedOrJoinedPasswordPropertyIsAParameterToo() {
+    assertThat(Redactor.maskUrlPasswords("x.password=def456 and password=abc123"))
+        .isEqualTo("x.password=*** and password=***");
+    assertThat(Redactor.maskUrlPasswords("spring.datasource.password=s3cr3t\nDB_PASSWORD=pw1\n"))
+        .isEqualTo("spring.datasource.password=***\nDB_PASSWORD=***\n");
+    assertThat(Redactor.maskUrlPasswords("passwords=3 compassion=kind")).isEqualTo("passwords=3 compassion=kind");
+    Redactor.Stream s = Redactor.none().stream();
+    assertThat(s.feed("props: db.pass")).isEqualTo("props: ");
+    assertThat(s.feed("word=hunter22 end\n")).isEqualTo("db.password=*** end\n");
+  }
+
+  @Test
+  void secretNamedOptionsAndOptionsInVariablesAreSecretValues() {
+    Redactor r = new Redactor(Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g -Dapi.key=sk-live-abcdef -Dport=8080"))
+        .plusArgs(List.of("-Dspring.datasource.password=s3cr3tJvmOpt", "-Dserver.port=8080",
+            "-Ddb.url=jdbc:postgresql://app:urlpw99@db/orders", "--api-token=tok-123456", "--name=orders"));
+    assertThat(r.redact("\"s3cr3tJvmOpt\" \"sk-live-abcdef\" urlpw99 tok-123456"))
+        .isEqualTo("\"***\" \"***\" *** ***");
+    assertThat(r.redact("8080 orders -Xmx1g")).isEqualTo("8080 orders -Xmx1g");
+  }
 }

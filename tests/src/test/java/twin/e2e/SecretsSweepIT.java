@@ -25,7 +25,13 @@ class SecretsSweepIT {
   private static final String URL_PASSWORD = "url-pw-4b3c2a1d";
   /** A password twin knows only by its shape: no variable holds it, the service code builds it. */
   private static final String SHAPE_ONLY = "shape-only-77aa";
-  private static final List<String> SECRETS = List.of(TOKEN, LICENCE, URL_PASSWORD, SHAPE_ONLY);
+  /** Secrets in the service's JVM options: system properties the twin's code can read and print. */
+  private static final String PROPERTY_PASSWORD = "prop-pw-5e6f7a8b";
+  private static final String PROPERTY_KEY = "sk-live-abcdef123456";
+  /** A numeric password in a profile that fails to load: its error must not quote it. */
+  private static final String NUMERIC_PASSWORD = "0775123";
+  private static final List<String> SECRETS = List.of(TOKEN, LICENCE, URL_PASSWORD, SHAPE_ONLY, PROPERTY_PASSWORD,
+      PROPERTY_KEY, NUMERIC_PASSWORD);
 
   @TempDir
   Path tmp;
@@ -36,8 +42,14 @@ class SecretsSweepIT {
         "  secret-names: [LICENCE]\n");
     String yaml = Files.readString(profile).replace("env:\n", "env:\n  ORDERS_LICENCE: " + Fixtures.q(LICENCE)
         + "\n  DB_URL: " + Fixtures.q("postgres://app:" + URL_PASSWORD + "@db.internal/app") + "\n");
+    yaml = yaml.replace("jvm-options:\n", "jvm-options:\n  - -Dspring.datasource.password=" + PROPERTY_PASSWORD
+        + "\n  - -Dapi.key=" + PROPERTY_KEY + "\n");
     Files.writeString(profile, yaml);
+    Path broken = tmp.resolve("profiles/broken.yaml"); // the profiles dir holds secrets by design
+    Files.writeString(broken, "name: broken\njar: app.jar\nenv:\n  DB_PASSWORD: " + NUMERIC_PASSWORD + "\n");
     String[] forms = {
+        "-e", "(System/getProperty \"spring.datasource.password\")",
+        "-e", "(println (System/getProperty \"api.key\") (.getInputArguments (java.lang.management.ManagementFactory/getRuntimeMXBean)))",
         "-e", "(str \"" + TOKEN + "\")",
         "-e", "(System/getenv \"ORDERS_LICENCE\")",
         "-e", "(System/getenv \"DB_URL\")",
@@ -58,6 +70,10 @@ class SecretsSweepIT {
       assertThat(dry.exitCode()).as(dry.toString()).isZero();
       outputs.add(dry.toString());
       outputs.add(twin.run("profiles", "show", profile.toString()).toString());
+      TwinCli.Result invalid = twin.run("profiles", "validate", broken.toString());
+      assertThat(invalid.exitCode()).as(invalid.toString()).isEqualTo(2);
+      assertThat(invalid.stderr()).as(invalid.toString()).contains(broken + ":4:16: error: ", "DB_PASSWORD: ***");
+      outputs.add(invalid.toString());
       TwinCli.Result fg = twin.run(concat(new String[] {"launch", profile.toString(), "--keep-files"}, forms));
       assertThat(fg.exitCode()).as(fg.toString()).isEqualTo(1);
       assertThat(fg.stdout()).contains("***");
