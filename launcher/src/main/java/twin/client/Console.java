@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import org.jline.reader.EOFError;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -13,6 +14,7 @@ import org.jline.reader.ParsedLine;
 import org.jline.reader.Parser;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
+import org.jline.reader.impl.history.DefaultHistory;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.AttributedString;
@@ -41,7 +43,9 @@ public final class Console implements Printer, AutoCloseable {
 
   /** Opens the system terminal; {@code history} may be null to keep no history. */
   public static Console open(String twinName, Path history, Redactor redactor) throws IOException {
-    Terminal terminal = TerminalBuilder.builder().system(true).name("twin").build();
+    // dumb(true): with stdin or stdout not a terminal (a pipe), JLine falls back to a dumb terminal
+    // quietly instead of logging a warning through java.util.logging.
+    Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).name("twin").build();
     LineReaderBuilder builder = LineReaderBuilder.builder()
         .terminal(terminal)
         .appName("twin")
@@ -50,9 +54,26 @@ public final class Console implements Printer, AutoCloseable {
         .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
         .option(LineReader.Option.INSERT_BRACKET, false);
     if (history != null && prepareHistory(history)) {
-      builder.variable(LineReader.HISTORY_FILE, history);
+      builder.variable(LineReader.HISTORY_FILE, history).history(new MaskedHistory(redactor));
     }
     return new Console(terminal, builder.build(), twinName, redactor);
+  }
+
+  /**
+   * History that keeps a typed form with the secrets twin knows masked, in memory and in the file,
+   * as the transcript records it: a pasted token must not outlive the session in clear.
+   */
+  static final class MaskedHistory extends DefaultHistory {
+    private final Redactor redactor;
+
+    MaskedHistory(Redactor redactor) {
+      this.redactor = redactor;
+    }
+
+    @Override
+    public void add(Instant time, String line) {
+      super.add(time, redactor.redact(line));
+    }
   }
 
   /** The history file holds typed forms: keep it 0600 in a 0700 directory. */

@@ -68,6 +68,12 @@ class InteractiveIT {
           tmux::screen);
       assertThat(Host.twinPids(twin.runtimeDir())).as("the same twin survives Ctrl-C").isEqualTo(twinPids);
 
+      // A secret typed at the prompt (pasted to compare): the history keeps it masked.
+      tmux.type("(= \"" + Fixtures.DEMO_TOKEN + "\" (System/getenv \"DEMO_API_TOKEN\"))");
+      tmux.keys("Enter");
+      Host.await(STEP, "true and a new prompt", () -> lines(tmux.screen()).contains("true") && prompts(tmux.screen()) == 6,
+          tmux::screen);
+
       tmux.keys("C-d");
       Host.await(STEP, "TWIN-EXIT=", () -> tmux.screen().contains("TWIN-EXIT="), tmux::screen);
       assertThat(tmux.screen()).as("the launcher's exit code after Ctrl-D").contains("TWIN-EXIT=0");
@@ -78,7 +84,8 @@ class InteractiveIT {
 
       Path history = twin.home().resolve(".local/state/twin/repl-history");
       assertThat(history).as("the REPL history under $HOME (%s)", twin.home()).exists();
-      assertThat(history).content().contains("(+ 20 22)");
+      assertThat(history).content().contains("(+ 20 22)", "(= \"***\" (System/getenv \"DEMO_API_TOKEN\"))")
+          .doesNotContain(Fixtures.DEMO_TOKEN);
     } finally {
       tmux.killServer();
     }
