@@ -40,8 +40,8 @@ final class Launches {
 
   static Prepared prepare(Environment world, String profileRef, String heap, boolean scope, String twinId)
       throws ProfileException {
-    if (heap != null && !heap.matches("[0-9]+[kKmMgG]?")) {
-      throw TwinException.usage("--heap takes a size such as 512m or 2g, not '" + heap + "'");
+    if (heap != null && !twin.profile.ProfileLoader.HEAP.matcher(heap).matches()) {
+      throw TwinException.usage("--heap takes a size with a unit, such as 512m or 2g, not '" + heap + "'");
     }
     Profile profile = world.resolveProfile(profileRef);
     ServiceFacts facts = new ServiceInspector(world.env, world.cwd).inspect(profile);

@@ -65,7 +65,8 @@ public final class ProfileLoader {
   static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   /** A user or group name as useradd(8) accepts it. */
   static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z_][a-z0-9_.-]*\\$?");
-  static final Pattern HEAP = Pattern.compile("[0-9]+[kKmMgG]?");
+  /** A heap size with its unit: the JVM reads a bare -Xmx512 as 512 bytes and refuses to start. */
+  public static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]");
   // YAML 1.1 reads these as the same integer whatever tool loads them, so they are safe as text.
   static final Pattern LOOSE_BOOLEAN =
       Pattern.compile("(?i)y|n|yes|no|on|off|true|false");
@@ -559,7 +560,7 @@ public final class ProfileLoader {
           case "heap" -> {
             heap = string("twin.heap", k, v);
             if (!HEAP.matcher(heap).matches()) {
-              throw error(v, "'twin.heap' must be a JVM size such as 512m or 2g");
+              throw error(v, "'twin.heap' must be a JVM size with a unit, such as 512m or 2g (a bare number would be bytes)");
             }
           }
           case "keep-options" -> keep = stringList("twin.keep-options", v, true);

@@ -210,11 +210,11 @@ public final class Supervisor implements AutoCloseable, SessionOpener {
   }
 
   private static String tail(TwinProcess process) {
-    List<String> lines = process.lastStderr();
+    List<String> lines = process.lastOutput();
     if (lines.isEmpty()) {
-      return "(it printed nothing on stderr)";
+      return "(it printed nothing)";
     }
-    return "its last lines on stderr:\n  " + String.join("\n  ", lines);
+    return "its last lines of output:\n  " + String.join("\n  ", lines);
   }
 
   private static String awaitBoot(TwinConnection connection, TwinProcess process) {

@@ -26,16 +26,16 @@ import twin.plan.LaunchPlan;
  * channel token on stdin, pumps its output line by line, and makes sure it dies with us.
  */
 public final class TwinProcess {
-  private static final int KEPT_STDERR_LINES = 20;
+  private static final int KEPT_LINES = 20;
 
   private final Process process;
-  private final Deque<String> lastStderr;
+  private final Deque<String> lastOutput;
   private final HeldInput stdin;
   private final Thread killer;
 
-  private TwinProcess(Process process, Deque<String> lastStderr, HeldInput stdin) {
+  private TwinProcess(Process process, Deque<String> lastOutput, HeldInput stdin) {
     this.process = process;
-    this.lastStderr = lastStderr;
+    this.lastOutput = lastOutput;
     this.stdin = stdin;
     // Exit, SIGTERM and SIGHUP of the launcher run this; a SIGKILL of the launcher closes the
     // channel instead, and the twin halts by itself.
@@ -62,15 +62,19 @@ public final class TwinProcess {
       }
     }
     executor.environment(plan.env());
-    Deque<String> lastStderr = new ArrayDeque<>();
-    executor.redirectOutput(lines(stdout));
+    Deque<String> lastOutput = new ArrayDeque<>();
+    // Both streams: a JVM that cannot start (a heap it cannot reserve) says why on stdout.
+    executor.redirectOutput(lines(line -> {
+      keep(lastOutput, line);
+      stdout.accept(line);
+    }));
     executor.redirectError(lines(line -> {
-      keep(lastStderr, line);
+      keep(lastOutput, line);
       stderr.accept(line);
     }));
     try {
       StartedProcess started = executor.start();
-      return new TwinProcess(started.getProcess(), lastStderr, stdin);
+      return new TwinProcess(started.getProcess(), lastOutput, stdin);
     } catch (IOException e) {
       // zt-exec's messages quote the environment; never pass them on.
       throw new TwinException(ExitCodes.FAILED, "cannot start the twin JVM (" + plan.java() + "): "
@@ -132,16 +136,16 @@ public final class TwinProcess {
   private static void keep(Deque<String> lines, String line) {
     synchronized (lines) {
       lines.addLast(line);
-      while (lines.size() > KEPT_STDERR_LINES) {
+      while (lines.size() > KEPT_LINES) {
         lines.removeFirst();
       }
     }
   }
 
-  /** The twin's last lines on stderr, for telling why it died. */
-  public List<String> lastStderr() {
-    synchronized (lastStderr) {
-      return new ArrayList<>(lastStderr);
+  /** The twin's last lines of output (stdout and stderr), for telling why it died. */
+  public List<String> lastOutput() {
+    synchronized (lastOutput) {
+      return new ArrayList<>(lastOutput);
     }
   }
 

@@ -526,11 +526,14 @@ class ProfileLoaderTest {
   @Test
   void heapMustBeAJvmSize() throws Exception {
     assertThat(message(HEAD + "twin:\n  heap: 4 GB\n")).isEqualTo(
-        "profiles/x.yaml:4:9: error: 'twin.heap' must be a JVM size such as 512m or 2g");
+        "profiles/x.yaml:4:9: error: 'twin.heap' must be a JVM size with a unit, such as 512m or 2g (a bare number "
+            + "would be bytes)");
     assertThat(message(HEAD + "twin:\n  heap: -Xmx1g\n")).startsWith(
         "profiles/x.yaml:4:9: error: 'twin.heap' must be a JVM size");
     assertThat(loader.parse(HEAD + "twin: {heap: 2G}\n", FILE).twin().heap()).isEqualTo("2G");
-    assertThat(loader.parse(HEAD + "twin: {heap: 1024}\n", FILE).twin().heap()).isEqualTo("1024");
+    // The JVM reads -Xmx1024 as 1024 bytes and does not start; 0m is no heap at all.
+    assertThat(message(HEAD + "twin: {heap: 1024}\n")).startsWith("profiles/x.yaml:3:14: error: 'twin.heap' must be");
+    assertThat(message(HEAD + "twin: {heap: 0m}\n")).startsWith("profiles/x.yaml:3:14: error: 'twin.heap' must be");
   }
 
   @Test

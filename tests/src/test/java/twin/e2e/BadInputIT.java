@@ -159,10 +159,23 @@ class BadInputIT {
 
   @Test
   void badHeapSizeIsAUsageError() {
-    TwinCli.Result r = twin.run("launch", "demo", "--heap", "abc", "-e", "1");
+    // A bare number is bytes to the JVM, which then refuses to start: refused here instead.
+    for (String heap : List.of("abc", "512", "0m")) {
+      TwinCli.Result r = twin.run("launch", "demo", "--heap", heap, "-e", "1");
 
-    assertOneLineError(r, 2, "twin: error: ");
-    assertThat(r.stderr()).contains("--heap").contains("'abc'");
+      assertOneLineError(r, 2, "twin: error: --heap takes a size with a unit, such as 512m or 2g, not '" + heap + "'");
+    }
     assertThat(Host.twinPids(twin.runtimeDir())).isEmpty();
+  }
+
+  @Test
+  void aHeapTheHostCannotReserveIsReportedWithTheJvmsOwnReason() {
+    TwinCli.Result r = twin.run("launch", "demo", "--heap", "99999g", "-e", "1");
+
+    assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+    // HotSpot says why on stdout, not stderr.
+    assertThat(r.stderr()).as(r.describe()).contains("twin: error: the twin JVM exited at start (exit code 1)",
+        "its last lines of output:", "Could not reserve enough space");
+    assertThat(r.stackTraceLines()).as(r.describe()).isEmpty();
   }
 }
