@@ -65,7 +65,7 @@ public final class SqlCommand implements Callable<Integer> {
   boolean all;
 
   @Option(names = "--statement-timeout", paramLabel = "DURATION",
-      description = "Cancel the statement after DURATION (e.g. 90s, 10m, 2h; at most 24h) instead of the database's "
+      description = "Cancel the statement after DURATION (e.g. 500ms, 90s, 10m, 2h; at most 24h) instead of the database's "
           + "statement-timeout (default 30s). For csv --all on PostgreSQL it bounds the whole export.")
   String statementTimeout;
 
@@ -87,10 +87,7 @@ public final class SqlCommand implements Callable<Integer> {
     if (maxRows != null && maxRows < 0) {
       throw TwinException.usage("--max-rows takes a number of rows, 0 or more");
     }
-    Duration timeout = statementTimeout == null ? null : Durations.parse("--statement-timeout", statementTimeout);
-    if (timeout != null && timeout.compareTo(MAX_TIMEOUT) > 0) {
-      throw TwinException.usage("--statement-timeout is at most 24h, not " + statementTimeout);
-    }
+    Duration timeout = statementTimeout == null ? null : statementTimeout(statementTimeout);
     String form = form(db, format, all ? "-1" : maxRows == null ? ":default" : maxRows.toString(), timeout, text);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -122,14 +119,36 @@ public final class SqlCommand implements Callable<Integer> {
     if ((query == null) == (file == null)) {
       throw TwinException.usage("give the SQL statement as QUERY or with -f FILE.sql (one of them)");
     }
-    if (query != null) {
-      return query;
-    }
+    String text;
     try {
-      return Files.readString(file, StandardCharsets.UTF_8);
+      text = query != null ? query : Files.readString(file, StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
       throw TwinException.usage("cannot read " + file + ": " + Os.reason(e));
     }
+    if (text.isBlank()) {
+      throw TwinException.usage(query != null ? "the SQL statement is empty" : file + " holds no SQL statement");
+    }
+    return text;
+  }
+
+  /** A duration as a profile's statement-timeout is written (500ms, 90s, 10m, 2h), up to a day. */
+  static Duration statementTimeout(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([1-9][0-9]{0,8})(ms|s|m|h)").matcher(text.strip());
+    Duration d = null;
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      d = switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      };
+    }
+    if (d == null || d.compareTo(MAX_TIMEOUT) > 0) {
+      throw TwinException.usage("--statement-timeout takes a duration such as 500ms, 90s, 10m or 2h, at most 24h; not '"
+          + text + "'");
+    }
+    return d;
   }
 
   /** The form the twin evaluates; the statement is a Clojure string literal. */

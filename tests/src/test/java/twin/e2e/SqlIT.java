@@ -242,12 +242,15 @@ class SqlIT {
     oneLineFailure(twin.run("sql", id, "--statement-timeout", "1s", "select pg_sleep(1.5)"),
         "SQLSTATE 57014: canceling statement due to statement timeout");
 
-    for (String[] bad : new String[][] {{"0s", "--statement-timeout must be longer than zero"},
-        {"25h", "--statement-timeout is at most 24h, not 25h"},
-        {"500ms", "--statement-timeout takes a duration such as 90s, 30m, 8h or 2d, not '500ms'"}}) {
-      TwinCli.Result usage = twin.run("sql", id, "--statement-timeout", bad[0], "select 1");
+    // As a profile writes it: milliseconds too.
+    TwinCli.Result ms = twin.run("sql", id, "--statement-timeout", "1500ms", "--format", "csv",
+        "select current_setting('statement_timeout') st");
+    assertThat(ms.stdoutLines()).as(ms.describe()).containsExactly("st", "1500ms");
+    for (String bad : List.of("0s", "25h", "2d", "soon", "-5s")) {
+      TwinCli.Result usage = twin.run("sql", id, "--statement-timeout", bad, "select 1");
       assertThat(usage.exitCode()).as(usage.describe()).isEqualTo(2);
-      assertThat(usage.stderrLines()).as(usage.describe()).containsExactly("twin: error: " + bad[1]);
+      assertThat(usage.stderrLines()).as(usage.describe()).containsExactly("twin: error: --statement-timeout takes a "
+          + "duration such as 500ms, 90s, 10m or 2h, at most 24h; not '" + bad + "'");
     }
   }
 
@@ -469,5 +472,9 @@ class SqlIT {
     TwinCli.Result usage = twin.run("sql", id, "--all", "--max-rows", "2", "select 1");
     assertThat(usage.exitCode()).as(usage.describe()).isEqualTo(2);
     assertThat(usage.stderrLines()).containsExactly("twin: error: --max-rows and --all do not go together");
+
+    TwinCli.Result empty = twin.run("sql", id, " \n ");
+    assertThat(empty.exitCode()).as(empty.describe()).isEqualTo(2);
+    assertThat(empty.stderrLines()).containsExactly("twin: error: the SQL statement is empty");
   }
 }
