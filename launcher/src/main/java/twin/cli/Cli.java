@@ -43,13 +43,37 @@ public final class Cli {
     cli.setUsageHelpWidth(100);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), root.stacktrace));
     cli.setParameterExceptionHandler((e, args) -> {
-      PrintWriter w = e.getCommandLine().getErr();
-      // picocli words some messages "Error: ..." itself; one prefix is enough.
-      w.println("twin: error: " + e.getMessage().replaceFirst("^Error: ", ""));
-      w.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+      e.getCommandLine().getErr().println(usageError(e));
       return ExitCodes.USAGE;
     });
     return cli;
+  }
+
+  /**
+   * One line for a command line picocli cannot read: what is wrong in twin's words, the nearest
+   * command or option when there is one, and where help is.
+   */
+  static String usageError(picocli.CommandLine.ParameterException e) {
+    picocli.CommandLine command = e.getCommandLine();
+    String name = command.getCommandSpec().qualifiedName();
+    // picocli words some messages "Error: ..." itself; one prefix is enough.
+    String message = e.getMessage().replaceFirst("^Error: ", "");
+    if (e instanceof picocli.CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String word = u.getUnmatched().get(0);
+      boolean option = word.startsWith("-");
+      if (!option && !command.getSubcommands().isEmpty()) {
+        message = "unknown command '" + word + "'";
+      } else if (!option) {
+        message = "unexpected argument '" + word + "'";
+      }
+      List<String> near = u.getSuggestions();
+      if (!near.isEmpty()) {
+        message += "; did you mean " + near.get(0) + "?";
+      }
+    }
+    // "'abc' is not a long": the Java type means nothing to a user.
+    message = message.replaceAll("is not an? (long|int|integer|Integer|Long)\\b", "is not a whole number");
+    return "twin: error: " + message + " (see '" + name + " --help')";
   }
 
   /**

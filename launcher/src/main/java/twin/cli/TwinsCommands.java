@@ -278,8 +278,11 @@ final class TwinsCommands {
 
     @Override
     public int call(PrintWriter out, PrintWriter err) {
-      if (all == (target != null)) {
-        throw TwinException.usage("name one twin, or use --all");
+      if (all && target != null) {
+        throw TwinException.usage("--all stops every twin: name no twin with it (not '" + target + "')");
+      }
+      if (!all && target == null) {
+        throw TwinException.usage("name the twin to stop (twin ps lists them), or use --all");
       }
       List<RemoteTwin> twins = all ? locator().running() : List.of(locator().require(target));
       for (RemoteTwin t : twins) {

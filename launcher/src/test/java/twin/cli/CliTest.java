@@ -30,6 +30,27 @@ class CliTest {
   }
 
   @Test
+  void aCommandLineTwinCannotReadIsOneLineWithTheNearestWordAndWhereHelpIs() {
+    String[][] cases = {
+        {"twin: error: unknown command 'launhc'; did you mean launch? (see 'twin --help')", "launhc", "demo"},
+        {"twin: error: unknown command 'bogus' (see 'twin --help')", "bogus"},
+        {"twin: error: Unknown option: '--detch'; did you mean --detach? (see 'twin launch --help')",
+            "launch", "demo", "--detch"},
+        {"twin: error: Invalid value for option '--pid': 'abc' is not a whole number (see 'twin capture --help')",
+            "capture", "--pid", "abc"},
+        {"twin: error: unknown command 'lst'; did you mean list? (see 'twin profiles --help')", "profiles", "lst"},
+        {"twin: error: unexpected argument 'extra' (see 'twin launch --help')", "launch", "demo", "extra"},
+    };
+    for (String[] c : cases) {
+      String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+      String[] r = run(true, args);
+      assertThat(r[0]).as(String.join(" ", args)).isEqualTo("2");
+      assertThat(r[2]).as(String.join(" ", args)).isEqualTo(c[0] + System.lineSeparator());
+      assertThat(r[1]).isEmpty();
+    }
+  }
+
+  @Test
   void versionNeedsNoSubcommand() {
     assertThat(Cli.subcommandsFor(new String[] {"--version"})).isEmpty();
     assertThat(Cli.subcommandsFor(new String[] {"-V"})).isEmpty();
