@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -110,6 +111,10 @@ public final class ProfilesCommand implements Runnable {
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Profile names or files.")
     List<String> files = new ArrayList<>();
 
+    @Option(names = "--syntax-only", description = "Check the files alone (YAML, keys, values), not what a launch "
+        + "would find on this host (java, workdir, env files, classpath, user, a live source).")
+    boolean syntaxOnly;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
@@ -124,8 +129,15 @@ public final class ProfilesCommand implements Runnable {
       for (String target : targets) {
         try {
           Path file = world.locator().resolve(target);
-          loader.load(file);
+          twin.profile.Profile profile = loader.load(file);
+          if (!syntaxOnly) {
+            // What a launch reads on this host before it starts anything.
+            new twin.plan.ServiceInspector(world.env, world.cwd).inspect(profile);
+          }
           out.println(target + ": ok");
+        } catch (twin.TwinException e) {
+          bad++;
+          err.println(target + ": error: on this host: " + e.getMessage());
         } catch (ProfileException e) {
           bad++;
           err.println(e instanceof ProfileNotFoundException ? "twin: error: " + e.getMessage() : e.getMessage());

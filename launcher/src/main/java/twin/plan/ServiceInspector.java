@@ -80,7 +80,9 @@ public final class ServiceInspector {
       try {
         env.putAll(EnvFile.parse(file));
       } catch (ProfileException e) {
-        throw TwinException.usage(e.getMessage());
+        // One "error:" is enough: the env file's place, then what is wrong with it.
+        throw TwinException.usage((e.mark().isPresent() ? e.mark().get().toString() : e.file()) + ": " + e.problem()
+            + where(profile, "env-files"));
       }
     }
     env.putAll(profile.env());

@@ -158,6 +158,24 @@ class BadInputIT {
   }
 
   @Test
+  void validateChecksWhatALaunchWouldFindOnThisHost() throws Exception {
+    Path profile = Fixtures.writeProfile(profiles, "noenv", "name: noenv\n"
+        + "java: java\n"
+        + "jar: " + Fixtures.q(Fixtures.demoJar()) + "\n"
+        + "env-files: [/nonexistent/noenv.env]\n");
+
+    TwinCli.Result validate = twin.run("profiles", "validate", profile.toString());
+    assertOneLineError(validate, 2, profile + ": error: on this host: /nonexistent/noenv.env: cannot read env file: "
+        + "no such file (" + profile + ":4:12)");
+    TwinCli.Result syntax = twin.run("profiles", "validate", "--syntax-only", profile.toString());
+    assertThat(syntax.exitCode()).as(syntax.describe()).isZero();
+    assertThat(syntax.stdoutLines()).containsExactly(profile + ": ok");
+    // The launch says the same, with one "error:".
+    assertOneLineError(twin.run("launch", profile.toString(), "--dry-run"), 2,
+        "twin: error: /nonexistent/noenv.env: cannot read env file: no such file (" + profile + ":4:12)");
+  }
+
+  @Test
   void badHeapSizeIsAUsageError() {
     // A bare number is bytes to the JVM, which then refuses to start: refused here instead.
     for (String heap : List.of("abc", "512", "0m")) {
