@@ -205,10 +205,10 @@ public final class LiveSource {
   private long matchOne(String text) {
     List<ProcReader.Candidate> found = reader.find(text);
     if (found.isEmpty()) {
-      throw TwinException.usage("no JVM has '" + text + "' in its command line");
+      throw TwinException.usage("no JVM has '" + text + "' " + ProcReader.MATCHED_IN);
     }
     if (found.size() > 1) {
-      throw TwinException.usage(found.size() + " JVMs have '" + text + "' in their command line (pids "
+      throw TwinException.usage(found.size() + " JVMs have '" + text + "' " + ProcReader.MATCHED_IN_ALL + " (pids "
           + String.join(", ", found.stream().map(c -> Long.toString(c.pid())).toList())
           + "): make source.match more specific, or use source.pid-file");
     }

@@ -1,6 +1,8 @@
 package twin.capture;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -10,6 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 import java.util.stream.Stream;
 import twin.ExitCodes;
 import twin.Os;
@@ -21,7 +26,16 @@ public final class ProcReader {
   /** Text in the command line of twin's own launcher and of twin JVMs: never captured. */
   static final List<String> TWIN_MARKERS = List.of("twin.runtime.TwinMain", "twin.jar");
 
+  /** Where {@link #find} looks for its text, for messages about one JVM. */
+  public static final String MATCHED_IN = "in its command line or as its jar's Main-Class";
+
+  /** Where {@link #find} looks for its text, for messages about several JVMs. */
+  public static final String MATCHED_IN_ALL = "in their command line or as their jar's Main-Class";
+
   private static final String DELETED = " (deleted)";
+
+  // Far beyond any real manifest, even one with a long Class-Path.
+  private static final int MAX_MANIFEST = 1 << 20;
 
   private final Path proc;
   private final Path passwd;
@@ -90,8 +104,9 @@ public final class ProcReader {
   }
 
   /**
-   * The JVMs whose command line contains {@code text}, in pid order: processes running java,
-   * other than this one, twin's launchers and twin JVMs. Processes that cannot be read are skipped.
+   * The JVMs whose command line contains {@code text}, or that run {@code java -jar JAR} where the
+   * JAR's manifest Main-Class is {@code text}, in pid order: processes running java, other than
+   * this one, twin's launchers and twin JVMs. Processes that cannot be read are skipped.
    */
   public List<Candidate> find(String text) {
     long self = ProcessHandle.current().pid();
@@ -113,12 +128,12 @@ public final class ProcReader {
       try {
         List<String> cmdline = split(Files.readAllBytes(dir.resolve("cmdline")));
         String joined = String.join(" ", cmdline);
-        if (cmdline.isEmpty() || !joined.contains(text) || TWIN_MARKERS.stream().anyMatch(joined::contains)) {
+        if (cmdline.isEmpty() || TWIN_MARKERS.stream().anyMatch(joined::contains)) {
           continue;
         }
         Path exe = exe(dir);
         String runs = exe == null ? JavaCommandLine.basename(cmdline.get(0)) : exe.getFileName().toString();
-        if (!runs.equals("java")) {
+        if (!runs.equals("java") || (!joined.contains(text) && !text.equals(jarMainClass(dir, cmdline)))) {
           continue;
         }
         found.add(new Candidate(pid, userName(uid(dir)), describe(dir, cmdline)));
@@ -127,6 +142,48 @@ public final class ProcReader {
       }
     }
     return found;
+  }
+
+  /**
+   * The manifest Main-Class of the jar a {@code java -jar JAR} process runs, or null when it runs
+   * no jar or the jar has none. A relative JAR (and an @argfile) is read through /proc/PID/cwd,
+   * as the process resolved it.
+   *
+   * @throws IOException when the jar cannot be read (it is gone, or not ours to read)
+   */
+  static String jarMainClass(Path dir, List<String> cmdline) throws IOException {
+    if (cmdline.stream().noneMatch(a -> a.equals("-jar") || a.startsWith("@"))) {
+      return null;
+    }
+    Path cwd = dir.resolve("cwd");
+    String jar;
+    try {
+      jar = JavaCommandLine.parse(cmdline, cwd).jar();
+    } catch (TwinException e) {
+      // an argfile we cannot read, a main module: no jar to read
+      return null;
+    }
+    if (jar == null) {
+      return null;
+    }
+    // Not verified: only the manifest is read, as the java launcher read it to start the process.
+    try (JarFile file = new JarFile(cwd.resolve(jar).toFile(), false)) {
+      ZipEntry entry = file.getEntry(JarFile.MANIFEST_NAME);
+      if (entry == null) {
+        return null;
+      }
+      byte[] bytes;
+      try (InputStream in = file.getInputStream(entry)) {
+        // Any user's JVM may be read here, and its jar replaced since it started: a bounded read.
+        bytes = in.readNBytes(MAX_MANIFEST + 1);
+      }
+      if (bytes.length > MAX_MANIFEST) {
+        return null;
+      }
+      String main = new Manifest(new ByteArrayInputStream(bytes)).getMainAttributes().getValue("Main-Class");
+      // The java launcher accepts a/b/Main for a.b.Main.
+      return main == null ? null : main.strip().replace('/', '.');
+    }
   }
 
   // The main class or jar, else the start of the command line: enough for a person to choose.

@@ -43,7 +43,7 @@ import twin.profile.ProfileSource;
     footerHeading = "%nExamples:%n",
     footer = {
         "  twin capture --match demo.DemoService -o profiles/demo-live.yaml",
-        "                                                 live-linked to the one JVM whose command line has that text",
+        "                                                 live-linked to the one JVM running that main class",
         "  twin capture --pid 41230                       print a live-linked profile of pid 41230",
         "  twin capture --pid 41230 --snapshot --name orders -o /etc/twin/profiles/orders.yaml",
         "                                                 self-contained; secrets go to orders.env (0600)",
@@ -64,7 +64,8 @@ public final class CaptureCommand implements Callable<Integer> {
     Long pid;
 
     @Option(names = "--match", paramLabel = "TEXT", required = true,
-        description = "The one JVM whose command line contains TEXT (twin's own JVMs are left out).")
+        description = "The one JVM whose command line contains TEXT, or that runs a -jar whose manifest "
+            + "Main-Class is TEXT (twin's own JVMs are left out).")
     String match;
 
     @Option(names = "--unit", paramLabel = "UNIT", required = true,
@@ -174,14 +175,16 @@ public final class CaptureCommand implements Callable<Integer> {
     }
     List<ProcReader.Candidate> found = reader.find(text);
     if (found.isEmpty()) {
-      throw TwinException.usage("no JVM has '" + text + "' in its command line (twin's own JVMs are left out)");
+      throw TwinException.usage("no JVM has '" + text + "' " + ProcReader.MATCHED_IN
+          + " (twin's own JVMs are left out)");
     }
     if (found.size() > 1) {
       err.printf("%-8s %-12s %s%n", "PID", "USER", "RUNS");
       for (ProcReader.Candidate c : found) {
         err.printf("%-8d %-12s %s%n", c.pid(), c.user(), c.runs());
       }
-      throw TwinException.usage(found.size() + " JVMs have '" + text + "' in their command line; pick one with --pid");
+      throw TwinException.usage(found.size() + " JVMs have '" + text + "' " + ProcReader.MATCHED_IN_ALL
+          + "; pick one with --pid");
     }
     return found.get(0).pid();
   }

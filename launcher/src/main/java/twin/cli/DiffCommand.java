@@ -36,7 +36,9 @@ import twin.profile.ProfileSource;
             + "and the user. A secret variable is only ever reported as changed, never with its value.",
         "",
         "The live JVM is --pid PID, else --match TEXT, else the profile's own source: (pid, pid-file or match), "
-            + "else the one JVM whose command line holds the profile's main class (or jar).",
+            + "else the one JVM running the profile's main class (in its command line, or as the Main-Class of "
+            + "its -jar), and when no JVM does, the one whose command line holds the file name of the "
+            + "profile's jar.",
         "",
         "Exit codes: 0 no drift, 1 drift, 2 bad usage, a bad profile or no such live JVM, 3 the live JVM's "
             + "environment is not readable (run as root or as its user).",
@@ -70,7 +72,9 @@ public final class DiffCommand implements Callable<Integer> {
     @Option(names = "--pid", paramLabel = "PID", description = "The live JVM's pid.")
     Long pid;
 
-    @Option(names = "--match", paramLabel = "TEXT", description = "The one JVM whose command line contains TEXT.")
+    @Option(names = "--match", paramLabel = "TEXT",
+        description = "The one JVM whose command line contains TEXT, or that runs a -jar whose manifest Main-Class "
+            + "is TEXT.")
     String match;
   }
 
@@ -113,27 +117,42 @@ public final class DiffCommand implements Callable<Integer> {
     if (written.source() != null && written.source().kind() != ProfileSource.Kind.SYSTEMD_UNIT) {
       return source.process(written);
     }
-    String text = resolved.main() != null ? resolved.main()
-        : resolved.jar() != null ? Path.of(resolved.jar()).getFileName().toString() : null;
-    if (text == null) {
+    String main = resolved.main();
+    String jar = resolved.jar() == null ? null : Path.of(resolved.jar()).getFileName().toString();
+    if (main == null && jar == null) {
       throw TwinException.usage("profile '" + written.name() + "' names no main class or jar to find its JVM by; "
           + "give --pid PID or --match TEXT");
     }
-    return reader.read(one(reader, text, "the main class or jar of the profile"));
+    // The main class first; a -jar service whose manifest names another Main-Class (a launcher
+    // such as Spring Boot's) has only its jar's file name in its command line.
+    List<ProcReader.Candidate> byMain = main == null ? List.of() : reader.find(main);
+    if (!byMain.isEmpty() || jar == null) {
+      return reader.read(one(byMain, main, "the profile's main class"));
+    }
+    List<ProcReader.Candidate> byJar = reader.find(jar);
+    if (byJar.isEmpty() && main != null) {
+      throw TwinException.usage("no JVM has '" + main + "' (the profile's main class) " + ProcReader.MATCHED_IN
+          + ", nor '" + jar + "' (its jar's file name); start the service, or give --pid PID");
+    }
+    return reader.read(one(byJar, jar, "the file name of the profile's jar"));
   }
 
   private static long one(ProcReader reader, String text, String by) {
     if (text.isEmpty()) {
       throw TwinException.usage("--match needs a non-empty TEXT");
     }
-    List<ProcReader.Candidate> found = reader.find(text);
+    return one(reader.find(text), text, by);
+  }
+
+  private static long one(List<ProcReader.Candidate> found, String text, String by) {
     if (found.isEmpty()) {
-      throw TwinException.usage("no JVM has '" + text + "' in its command line (" + by
+      throw TwinException.usage("no JVM has '" + text + "' " + ProcReader.MATCHED_IN + " (" + by
           + "); start the service, or give --pid PID");
     }
     if (found.size() > 1) {
-      throw TwinException.usage(found.size() + " JVMs have '" + text + "' in their command line (pids "
-          + String.join(", ", found.stream().map(c -> Long.toString(c.pid())).toList()) + "); pick one with --pid");
+      throw TwinException.usage(found.size() + " JVMs have '" + text + "' " + ProcReader.MATCHED_IN_ALL + " (" + by
+          + "; pids " + String.join(", ", found.stream().map(c -> Long.toString(c.pid())).toList())
+          + "); pick one with --pid");
     }
     return found.get(0).pid();
   }

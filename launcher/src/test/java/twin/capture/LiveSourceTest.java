@@ -109,12 +109,13 @@ class LiveSourceTest {
   void aMatchOfNoneOrOfSeveral() throws IOException {
     assertThatThrownBy(() -> source.resolve(profile("name: x\nsource: {match: orders}\n")))
         .isInstanceOfSatisfying(TwinException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE))
-        .hasMessageEndingWith("no JVM has 'orders' in its command line; " + LiveSource.WHAT_TO_DO);
+        .hasMessageEndingWith("no JVM has 'orders' in its command line or as its jar's Main-Class; "
+            + LiveSource.WHAT_TO_DO);
     fakeProcess(46, 0, "java", "-Dapp=orders", "-cp", "a.jar", "Main");
     fakeProcess(47, 0, "java", "-Dapp=orders", "-cp", "a.jar", "Main");
     assertThatThrownBy(() -> source.resolve(profile("name: x\nsource: {match: orders}\n")))
-        .hasMessageEndingWith("2 JVMs have 'orders' in their command line (pids 46, 47): make source.match more "
-            + "specific, or use source.pid-file");
+        .hasMessageEndingWith("2 JVMs have 'orders' in their command line or as their jar's Main-Class (pids 46, 47): "
+            + "make source.match more specific, or use source.pid-file");
   }
 
   @Test

@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import twin.ExitCodes;
@@ -96,6 +99,38 @@ class ProcReaderTest {
   }
 
   @Test
+  void findMatchesAJarServiceByItsManifestMainClassReadThroughItsCwd() throws IOException {
+    Path proc = fakeProc();
+    // cwd of every fake process is temp: relative jars and argfiles are read from there.
+    jar(temp.resolve("orders.jar"), "com.example.orders.Main");
+    jar(Files.createDirectories(temp.resolve("lib")).resolve("slashed.jar"), "com/example/orders/Main");
+    jar(temp.resolve("other.jar"), "com.example.other.Main");
+    jar(temp.resolve("none.jar"), null);
+    jar(temp.resolve("huge.jar"), "com.example.orders.Main", 2 << 20);
+    Files.writeString(temp.resolve("args.txt"), "-Xmx1g -jar orders.jar\n");
+    fakeProcess(proc, 200, "/jdk/bin/java", 0, "java", "-Xmx1g", "-jar", "orders.jar", "--port", "8080");
+    fakeProcess(proc, 201, "/jdk/bin/java", 0, "java", "-jar", temp.resolve("lib/slashed.jar").toString());
+    fakeProcess(proc, 202, "/jdk/bin/java", 0, "java", "@args.txt");
+    fakeProcess(proc, 203, "/jdk/bin/java", 0, "java", "-jar", "other.jar");
+    fakeProcess(proc, 204, "/jdk/bin/java", 0, "java", "-jar", "none.jar");
+    fakeProcess(proc, 205, "/jdk/bin/java", 0, "java", "-jar", "gone.jar");
+    fakeProcess(proc, 206, "/jdk/bin/java", 0, "java", "-cp", "orders.jar", "com.example.Other");
+    fakeProcess(proc, 207, "/jdk/bin/java", 0, "java", "-cp", "orders.jar", "com.example.orders.Main");
+    fakeProcess(proc, 208, "/usr/bin/python3", 0, "python3", "-jar", "orders.jar");
+    fakeProcess(proc, 209, "/jdk/bin/java", 0, "java", "-jar", "huge.jar");
+
+    ProcReader reader = new ProcReader(proc, passwd());
+    assertThat(reader.find("com.example.orders.Main")).extracting(ProcReader.Candidate::pid)
+        .as("the Main-Class of its -jar (also in an argfile, also written with slashes), or in its command line; "
+            + "not a jar on a -cp, nor a manifest too big to read")
+        .containsExactly(200L, 201L, 202L, 207L);
+    assertThat(reader.find("orders.Main")).as("Main-Class must be the whole text; the command line may contain it")
+        .extracting(ProcReader.Candidate::pid).containsExactly(207L);
+    assertThat(reader.find("com.example.other.Main")).extracting(ProcReader.Candidate::runs)
+        .containsExactly("-jar other.jar");
+  }
+
+  @Test
   void splitsNulSeparatedText() {
     assertThat(ProcReader.split("a\0b c\0\0d\0".getBytes(StandardCharsets.UTF_8))).containsExactly("a", "b c", "", "d");
     assertThat(ProcReader.split(new byte[0])).isEmpty();
@@ -109,6 +144,25 @@ class ProcReaderTest {
     Path file = temp.resolve("passwd");
     Files.writeString(file, "root:x:0:0:root:/root:/bin/bash\norders:x:1001:1001::/opt/orders:/usr/sbin/nologin\n");
     return file;
+  }
+
+  private static void jar(Path file, String mainClass) throws IOException {
+    jar(file, mainClass, 0);
+  }
+
+  /** A jar holding only a manifest, with {@code padding} characters of an extra attribute. */
+  private static void jar(Path file, String mainClass, int padding) throws IOException {
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    if (mainClass != null) {
+      manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
+    }
+    if (padding > 0) {
+      manifest.getMainAttributes().putValue("Padding", "x".repeat(padding));
+    }
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(file), manifest)) {
+      out.flush();
+    }
   }
 
   private Path fakeProcess(Path proc, long pid, String exe, long uid, String... argv) throws IOException {

@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,6 +126,46 @@ class CaptureIT {
   }
 
   @Test
+  void theReadmeExampleMatchesAJarServiceByTheMainClassItsManifestNames() throws Exception {
+    // The README's twin capture --match demo.DemoService is run against the demo as its run script
+    // starts it, java -jar target/demo-service.jar: that text is the jar's Main-Class, in no command
+    // line. Other JVMs on the host may run the demo too (other checkouts' tests), so the service here
+    // is a jar like it whose Main-Class is this test's own.
+    try (JarFile demo = new JarFile(Fixtures.demoJar().toFile())) {
+      assertThat(demo.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("demo.DemoService");
+    }
+    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String main = "CaptureItLaunch" + id;
+    String jar = "svc-" + id + ".jar";
+    Path app = temp.resolve("app");
+    Path lib = Files.createDirectories(app.resolve("lib"));
+    Files.copy(Fixtures.demoJar(), lib.resolve("demo-service.jar"));
+    Files.copy(Fixtures.demoDir().resolve("target/lib/sqlite-jdbc.jar"), lib.resolve("sqlite-jdbc.jar"));
+    LiveProc.demoLauncherJar(app.resolve(jar), main, "CaptureItStart" + id,
+        List.of("lib/demo-service.jar", "lib/sqlite-jdbc.jar"));
+    Spawned live = twin.spawn(app, Map.of("DEMO_PORT", Integer.toString(Host.freePort()),
+        "DEMO_DB_PATH", temp.resolve("live.db").toString(), "DEMO_API_TOKEN", TOKEN), "java", "-Xmx64m", "-jar", jar);
+    live.awaitStdout("listening", Duration.ofSeconds(20));
+    Path profile = temp.resolve("demo-live.yaml");
+
+    TwinCli.Result capture = twin.run("capture", "--match", main, "-o", profile.toString());
+
+    assertThat(capture.exitCode()).as(capture.describe()).isZero();
+    assertThat(capture.stderrLines()).as(capture.describe()).containsExactly(
+        "twin: wrote " + profile + " (live-linked: read from the service at each launch)",
+        "twin: try: twin launch " + profile + " --dry-run");
+    assertThat(Files.readString(profile)).doesNotContain(TOKEN)
+        .contains("written by twin capture from pid " + live.pid() + " (user ", "# It runs: -jar " + jar + "\n",
+            "source:\n  match: \"" + main + "\"\n");
+
+    TwinCli.Result dryRun = twin.run("launch", profile.toString(), "--dry-run");
+    assertThat(dryRun.exitCode()).as("the source is matched again at launch%n%s", dryRun.describe()).isZero();
+    assertThat(dryRun.stdout()).doesNotContain(TOKEN).contains("workdir:  " + app + "\n");
+    assertThat(Fixtures.planClasspath(dryRun.stdout())).contains(app.resolve(jar).toString(),
+        app.resolve("lib/demo-service.jar").toString());
+  }
+
+  @Test
   void aUnitIsCapturedLiveLinkedAndItsFileIsReadAgainAtLaunch() throws Exception {
     int port = Host.freePort();
     Path units = Files.createDirectories(temp.resolve("units"));
@@ -190,7 +232,8 @@ class CaptureIT {
     assertThat(r.stderrLines()).as(r.describe()).hasSize(4);
     assertThat(r.stderrLines().get(0)).startsWith("PID").contains("USER").contains("RUNS");
     assertThat(r.stderr()).contains(first.pid() + " ").contains(second.pid() + " ").contains("demo.DemoService")
-        .contains("twin: error: 2 JVMs have '" + marker + "' in their command line; pick one with --pid");
+        .contains("twin: error: 2 JVMs have '" + marker + "' in their command line or as their jar's Main-Class; "
+            + "pick one with --pid");
     assertThat(profile).doesNotExist();
   }
 

@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +119,47 @@ class DiffIT {
     }
   }
 
+  /** The demo run as {@code java -jar JAR} from temp/app, on {@code port}, its database {@code db} there too. */
+  private Spawned startJar(String jar, int port, String db, String token) {
+    Spawned live = twin.spawn(temp.resolve("app"), Map.of("DEMO_PORT", Integer.toString(port),
+        "DEMO_DB_PATH", temp.resolve(db).toString(), "DEMO_API_TOKEN", token), "java", "-Xmx64m", "-jar", jar);
+    live.awaitStdout("listening", Duration.ofSeconds(60));
+    return live;
+  }
+
+  @Test
+  void aJarServiceIsFoundByTheJarsFileNameWhenNoJvmShowsTheProfilesMainClass() throws Exception {
+    // As with a Spring Boot jar: the manifest's Main-Class is a launcher, and the profile's main, the
+    // class the launcher starts, is in no command line and no manifest. The names are this test's
+    // own, so no other JVM on the host matches them (the demo's own main class would).
+    String id = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    String jar = "svc-" + id + ".jar";
+    String start = "DiffItStart" + id;
+    LiveProc.demoLauncherJar(temp.resolve("app").resolve(jar), "DiffItLaunch" + id, start,
+        List.of("lib/demo-service.jar", "lib/sqlite-jdbc.jar"));
+    String token = "diff-jar-token-" + UUID.randomUUID();
+    Spawned live = startJar(jar, port, "live.db", token);
+    Path profile = Fixtures.writeProfile(temp, "jarred", "name: jarred\njava: java\nworkdir: "
+        + Fixtures.q(temp.resolve("app")) + "\njar: " + jar + "\nmain: " + start + "\n");
+
+    TwinCli.Result found = twin.run("diff", profile.toString());
+
+    assertThat(found.exitCode()).as("its -Xmx64m and environment are not in the profile: drift%n%s", found.describe())
+        .isEqualTo(1);
+    assertThat(found.stdoutLines().get(0)).as(found.describe())
+        .startsWith("drift: profile 'jarred' (" + profile + ") against pid " + live.pid() + " (user ");
+    assertThat(found.stdout() + found.stderr()).doesNotContain(token);
+
+    // A second JVM of a jar of that name: which one is meant is not guessed.
+    Spawned second = startJar(jar, Host.freePort(), "second.db", token);
+    TwinCli.Result ambiguous = twin.run("diff", profile.toString());
+
+    List<Long> pids = Stream.of(live.pid(), second.pid()).sorted().toList();
+    assertOneLine(ambiguous, 2, "twin: error: 2 JVMs have '" + jar + "' in their command line or as their jar's "
+        + "Main-Class (the file name of the profile's jar; pids " + pids.get(0) + ", " + pids.get(1)
+        + "); pick one with --pid");
+  }
+
   @Test
   void badInputIsOneLineWithItsExitCode() throws Exception {
     Path profile = Fixtures.writeProfile(temp, "nomatch", "name: nomatch\njava: java\nclasspath: [\"" + app
@@ -126,6 +169,10 @@ class DiffIT {
     TwinCli.Result dead = twin.run("diff", profile.toString(), "--pid", "999999999");
     TwinCli.Result notJava = twin.run("diff", profile.toString(), "--pid", Long.toString(sleep.pid()));
     TwinCli.Result noMain = twin.run("diff", profile.toString());
+    String nothing = "diff.it.NoSuchMain" + UUID.randomUUID().toString().replace("-", "");
+    Path withJar = Fixtures.writeProfile(temp, "nojvm", "name: nojvm\njava: java\nworkdir: " + Fixtures.q(app)
+        + "\njar: nothing-" + nothing + ".jar\nmain: " + nothing + "\n");
+    TwinCli.Result noMainNorJar = twin.run("diff", withJar.toString());
     TwinCli.Result both = twin.run("diff", profile.toString(), "--pid", "1", "--match", "x");
     Path gone = Fixtures.writeProfile(temp, "gone", "name: gone\nsource:\n  pid-file: app/nothing.pid\n");
     TwinCli.Result goneDiff = twin.run("diff", gone.toString());
@@ -134,7 +181,11 @@ class DiffIT {
     assertOneLine(dead, 2, "twin: error: no process with pid 999999999");
     assertOneLine(notJava, 2, "twin: error: process " + sleep.pid() + " runs 'sleep', not java");
     assertOneLine(noMain, 2, "twin: error: no JVM has 'diff.it.NoSuchMain");
-    assertThat(noMain.stderr()).contains("(the main class or jar of the profile); start the service, or give --pid PID");
+    assertThat(noMain.stderr()).contains("in its command line or as its jar's Main-Class (the profile's main class); "
+        + "start the service, or give --pid PID");
+    assertOneLine(noMainNorJar, 2, "twin: error: no JVM has '" + nothing + "' (the profile's main class) in its "
+        + "command line or as its jar's Main-Class, nor 'nothing-" + nothing + ".jar' (its jar's file name); "
+        + "start the service, or give --pid PID");
     assertThat(both.exitCode()).as(both.describe()).isEqualTo(2);
     assertThat(both.stderr()).startsWith("twin: error: --pid=PID, --match=TEXT are mutually exclusive");
     String goneLine = "twin: error: profile 'gone', source pid-file: " + temp.resolve("app/nothing.pid") + " (" + gone

@@ -2,6 +2,7 @@ package twin.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 
 /** What a live JVM really runs, read from /proc and from the JVM itself (jcmd), for comparisons. */
 final class LiveProc {
@@ -122,6 +125,42 @@ final class LiveProc {
     manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
       out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Writes a jar shaped like a Spring Boot one that runs the demo: its manifest Main-Class is
+   * {@code launcher}, whose main calls {@code start}'s, which calls demo.DemoService's (found on
+   * the manifest's {@code classPath}). Both classes are compiled here, in the default package
+   * under names the caller makes unique, so no other JVM on the host runs them.
+   */
+  static void demoLauncherJar(Path jar, String launcher, String start, List<String> classPath) {
+    try {
+      Path build = Files.createTempDirectory(jar.getParent(), "build-");
+      Path launcherSource = Files.writeString(build.resolve(launcher + ".java"), "public final class " + launcher
+          + " { public static void main(String[] args) throws Exception { " + start + ".main(args); } }\n");
+      Path startSource = Files.writeString(build.resolve(start + ".java"), "public final class " + start
+          + " { public static void main(String[] args) throws Exception { Class.forName(\"demo.DemoService\")"
+          + ".getMethod(\"main\", String[].class).invoke(null, (Object) args); } }\n");
+      JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+      assertThat(javac).as("a JDK compiler in the test JVM").isNotNull();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int rc = javac.run(null, err, err, "-d", build.toString(), "--release", "17", launcherSource.toString(),
+          startSource.toString());
+      assertThat(rc).as("javac of %s and %s: %s", launcher, start, err).isZero();
+      Manifest manifest = new Manifest();
+      manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+      manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, launcher);
+      manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
+      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+        for (String name : List.of(launcher, start)) {
+          out.putNextEntry(new JarEntry(name + ".class"));
+          out.write(Files.readAllBytes(build.resolve(name + ".class")));
+          out.closeEntry();
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
