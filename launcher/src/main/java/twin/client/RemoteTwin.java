@@ -117,6 +117,8 @@ public final class RemoteTwin implements SessionOpener {
         }
       } catch (IOException e) {
         reason = "the connection to twin " + entry.id() + " broke: " + e.getMessage();
+      } finally {
+        hangUp(channel, out);
       }
       listener.onClosed(reason);
     }, "twin-remote-reader");
@@ -136,16 +138,23 @@ public final class RemoteTwin implements SessionOpener {
         out.send(Frame.of(1, FrameType.INTERRUPT));
       }
 
+      // The connection stays open until the session's CLOSED (the reader then hangs up): the end of
+      // input is when the twin's reader reports a form left unfinished, and a supervisor whose client
+      // has stopped sending ends the connection, so a half-close here lost that error to a race.
       @Override
       public void close() {
         out.send(Frame.of(1, FrameType.CLOSE));
-        out.finish();
-        try {
-          channel.shutdownOutput();
-        } catch (IOException ignored) {
-          // already closed
-        }
       }
     };
+  }
+
+  /** Ends a session's connection once nothing more will come: queued frames first, then the channel. */
+  private static void hangUp(SocketChannel channel, FrameWriter out) {
+    out.finish();
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
   }
 }

@@ -70,7 +70,11 @@ public final class SessionDriver implements SessionListener {
     }
   }
 
-  /** Ends the session and waits (briefly) until the twin says it has ended, so records are complete. */
+  /**
+   * Ends the session and waits (briefly) until the twin says it has ended, so records are complete
+   * and the last answers are in: a form left unfinished is reported only when the input ends. Not
+   * after an abandoned evaluation, which keeps the session from ending.
+   */
   public void close() {
     if (session == null) {
       return;
@@ -78,7 +82,7 @@ public final class SessionDriver implements SessionListener {
     session.close();
     synchronized (lock) {
       long deadline = System.currentTimeMillis() + 3000;
-      while (!closed && System.currentTimeMillis() < deadline) {
+      while (!closed && !abandoned && System.currentTimeMillis() < deadline) {
         try {
           lock.wait(100);
         } catch (InterruptedException e) {
