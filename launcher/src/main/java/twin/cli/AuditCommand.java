@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import twin.ExitCodes;
+import twin.TwinException;
 import twin.audit.TranscriptReader;
 import twin.audit.TranscriptVerifier;
 
@@ -80,7 +80,8 @@ public final class AuditCommand implements Runnable {
     @Option(names = "--user", paramLabel = "USER", description = "Only sessions of this user (or SUDO_USER).")
     String user;
 
-    @Option(names = "--since", paramLabel = "TIME", description = "Only sessions since TIME: an ISO instant or a duration ago (2h, 30m).")
+    @Option(names = "--since", paramLabel = "TIME", description = "Only sessions since TIME: a duration ago (2h, 30m, 7d), a date (2026-11-22), a local time "
+        + "(2026-11-22T14:30) or an instant (2026-11-22T14:30:00Z).")
     String since;
 
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Transcripts to show (default: all under the state dir).")
@@ -93,12 +94,23 @@ public final class AuditCommand implements Runnable {
       List<Path> targets = new ArrayList<>(files);
       if (targets.isEmpty()) {
         Path dir = transcriptDir();
+        for (Path up = dir; up != null; up = up.getParent()) {
+          if (Files.exists(up)) {
+            if (!Files.isDirectory(up)) {
+              throw TwinException.usage("the transcripts' directory " + dir + " cannot be: " + up
+                  + " is not a directory (TWIN_STATE_DIR?)");
+            }
+            break;
+          }
+        }
         if (Files.isDirectory(dir)) {
           try (Stream<Path> s = Files.list(dir)) {
             s.filter(p -> p.toString().endsWith(".jsonl")).sorted().forEach(targets::add);
           }
         }
       }
+      // Sessions in the order they began, whichever twin they were in.
+      List<List<Map<String, String>>> shown = new ArrayList<>();
       for (Path f : targets) {
         List<Map<String, String>> records = TranscriptReader.read(f);
         if (records.isEmpty()) {
@@ -114,17 +126,35 @@ public final class AuditCommand implements Runnable {
         if (Instant.parse(start.get("time")).isBefore(from)) {
           continue;
         }
-        out.println(TranscriptReader.describe(records));
+        shown.add(records);
       }
+      shown.sort(java.util.Comparator.comparing(r -> Instant.parse(r.get(0).get("time"))));
+      shown.forEach(records -> out.println(TranscriptReader.describe(records)));
       return ExitCodes.OK;
     }
 
-    private static Instant parseSince(String text) {
+    /** An instant, a local date or date-time (this host's time zone), or a duration ago. */
+    static Instant parseSince(String text) {
       try {
         return Instant.parse(text);
       } catch (RuntimeException notInstant) {
-        Duration ago = Durations.parse("--since", text);
-        return Instant.now().minus(ago);
+        // a local date or date-time next
+      }
+      try {
+        return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneId.systemDefault()).toInstant();
+      } catch (RuntimeException notDate) {
+        // a local date-time next
+      }
+      try {
+        return java.time.LocalDateTime.parse(text).atZone(java.time.ZoneId.systemDefault()).toInstant();
+      } catch (RuntimeException notDateTime) {
+        // a duration last
+      }
+      try {
+        return Instant.now().minus(Durations.parse("--since", text));
+      } catch (TwinException notDuration) {
+        throw TwinException.usage("--since takes a duration ago (2h, 30m, 7d), a date (2026-11-22), a local time "
+            + "(2026-11-22T14:30) or an instant (2026-11-22T14:30:00Z), not '" + text + "'");
       }
     }
   }

@@ -148,8 +148,20 @@ public final class LaunchCommand implements Callable<Integer>, Direct.Streamed {
       return interactive(prepared, world);
     }
     String text = forms.isEmpty() ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : String.join("\n", forms);
-    return Launches.runOnce(prepared, text, forms.isEmpty() ? "stdin" : "eval", keepFiles,
-        Launches.printer(out, err, prepared.redactor()), reason, allowWrites);
+    try {
+      return Launches.runOnce(prepared, text, forms.isEmpty() ? "stdin" : "eval", keepFiles,
+          Launches.printer(out, err, prepared.redactor()), reason, allowWrites);
+    } finally {
+      keptFiles(plan, err);
+    }
+  }
+
+  /** With --keep-files, where they are (the twin's logs, dumps and temp files). */
+  private void keptFiles(LaunchPlan plan, PrintWriter err) {
+    if (keepFiles && Files.isDirectory(plan.privateDir())) {
+      err.println("twin: kept the twin's private files in " + plan.privateDir());
+      err.flush();
+    }
   }
 
   private int interactive(Launches.Prepared prepared, Environment world) throws IOException {
@@ -161,6 +173,9 @@ public final class LaunchCommand implements Callable<Integer>, Direct.Streamed {
       // a fresh one takes its place, with init run again.
       while (interactiveTwin(prepared, console)) {
         console.notice("restarting: the stuck evaluation ends with its twin; state defined at the prompt is gone");
+      }
+      if (keepFiles && Files.isDirectory(plan.privateDir())) {
+        console.notice("kept the twin's private files in " + plan.privateDir());
       }
       return ExitCodes.OK;
     }

@@ -38,6 +38,18 @@ final class Launches {
     return profileName + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
   }
 
+  /**
+   * {@link #prepare} for a TWIN|PROFILE argument that named no running twin: a name that is
+   * neither says both were looked for.
+   */
+  static Prepared prepareForTarget(Environment world, String target) throws ProfileException {
+    try {
+      return prepare(world, target, null, false, null);
+    } catch (twin.profile.ProfileNotFoundException e) {
+      throw TwinException.usage("no running twin and " + e.getMessage() + "; twin ps lists the running twins");
+    }
+  }
+
   static Prepared prepare(Environment world, String profileRef, String heap, boolean scope, String twinId)
       throws ProfileException {
     if (heap != null && !twin.profile.ProfileLoader.HEAP.matcher(heap).matches()) {

@@ -104,7 +104,7 @@ public final class SqlCommand implements Callable<Integer> {
       printer = new SqlPrinter(out, err, Redactor.none());
       code = Launches.evalIn(twin, form, "sql", printer);
     } else {
-      Launches.Prepared prepared = Launches.prepare(Environment.current(), target, null, false, null);
+      Launches.Prepared prepared = Launches.prepareForTarget(Environment.current(), target);
       String why = Reasons.require(reason, prepared.profile().twin().requireReason(), prepared.plan().profileName());
       printer = new SqlPrinter(out, err, prepared.redactor());
       code = Launches.runOnce(prepared, form, "sql", false, printer, why, allowWrites);

@@ -110,7 +110,7 @@ final class TwinsCommands {
     if (twin != null) {
       code = Launches.evalIn(twin, text, kind, printer);
     } else {
-      Launches.Prepared prepared = Launches.prepare(Environment.current(), target, null, false, null);
+      Launches.Prepared prepared = Launches.prepareForTarget(Environment.current(), target);
       reason = Reasons.require(reason, prepared.profile().twin().requireReason(), prepared.plan().profileName());
       Printer local = format == null ? new StreamPrinter(out, err, prepared.redactor())
           : new StructuredPrinter(out, err, format.json(), prepared.redactor());

@@ -67,6 +67,10 @@ public final class TwinLocator {
    */
   public List<Entry> list() {
     List<Entry> entries = new ArrayList<>();
+    Path runtime = twinsDir.getParent();
+    if (runtime != null && Files.exists(runtime) && !Files.isDirectory(runtime)) {
+      throw TwinException.usage("the runtime dir " + runtime + " is not a directory (TWIN_RUNTIME_DIR?)");
+    }
     try {
       Files.readAttributes(twinsDir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (java.nio.file.AccessDeniedException e) {

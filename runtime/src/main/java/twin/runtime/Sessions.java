@@ -195,6 +195,8 @@ final class Sessions {
     private final int id;
     private final InputQueueReader input;
     private volatile Thread thread;
+    /** An interrupt's escalation is running: a second interrupt starts no other. */
+    private final java.util.concurrent.atomic.AtomicBoolean escalating = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile String ns = "user";
 
     Session(int id) {
@@ -275,14 +277,27 @@ final class Sessions {
       }
     }
 
-    /** Interrupts the evaluation, then stops it harder, then says it could not. */
+    /**
+     * Interrupts the evaluation, then stops it harder, then says it could not. Another interrupt
+     * while that runs interrupts the thread again but starts no second escalation, so each notice
+     * comes once.
+     */
     void interrupt() {
       Thread target = thread;
       if (target == null || input.isWaiting()) {
         return;
       }
       target.interrupt();
-      Thread escalation = new Thread(() -> escalate(target), "twin-interrupt-" + id);
+      if (!escalating.compareAndSet(false, true)) {
+        return;
+      }
+      Thread escalation = new Thread(() -> {
+        try {
+          escalate(target);
+        } finally {
+          escalating.set(false);
+        }
+      }, "twin-interrupt-" + id);
       escalation.setDaemon(true);
       escalation.start();
     }
@@ -292,12 +307,17 @@ final class Sessions {
       if (waitForIdle(STOP_AFTER_MS)) {
         return;
       }
-      wire.send(Frame.of(id, FrameType.NOTICE,
-          "the evaluation ignored the interrupt; stopping its thread"));
-      try {
-        target.stop();
-      } catch (UnsupportedOperationException e) {
-        // Not on JDK 17; on later JDKs Thread.stop is gone.
+      if (Runtime.version().feature() >= 20) {
+        // Thread.stop throws there: the interrupt is all there is.
+        wire.send(Frame.of(id, FrameType.NOTICE, "the evaluation ignored the interrupt, and this JDK ("
+            + Runtime.version().feature() + ") cannot stop a thread"));
+      } else {
+        wire.send(Frame.of(id, FrameType.NOTICE, "the evaluation ignored the interrupt; stopping its thread"));
+        try {
+          target.stop();
+        } catch (UnsupportedOperationException e) {
+          // a JDK that removed it early: the notice below follows
+        }
       }
       if (!waitForIdle(GIVE_UP_AFTER_MS)) {
         wire.send(Frame.of(id, FrameType.NOTICE, twin.protocol.Notices.UNSTOPPABLE));

@@ -60,6 +60,13 @@ class BadInputIT {
 
     assertOneLineError(r, 2, "twin: error: no profile named 'nosuch'");
     assertThat(r.stderr()).contains("(searched: ");
+
+    // eval, run and sql take a running twin or a profile: the error says both were looked for.
+    for (String[] args : new String[][] {{"eval", "demo-000000", "1"}, {"sql", "demo-000000", "select 1"}}) {
+      TwinCli.Result neither = twin.in(temp).env("TWIN_PROFILES", null).run(args);
+      assertOneLineError(neither, 2, "twin: error: no running twin and no profile named 'demo-000000' (searched: ");
+      assertThat(neither.stderr()).contains("; twin ps lists the running twins");
+    }
   }
 
   @Test
@@ -173,6 +180,25 @@ class BadInputIT {
     // The launch says the same, with one "error:".
     assertOneLineError(twin.run("launch", profile.toString(), "--dry-run"), 2,
         "twin: error: /nonexistent/noenv.env: cannot read env file: no such file (" + profile + ":4:12)");
+  }
+
+  @Test
+  void aRuntimeOrStateDirThatIsAFileIsAnErrorNotAnEmptyList() throws Exception {
+    Path file = Files.writeString(temp.resolve("not-a-dir"), "");
+    assertOneLineError(twin.env("TWIN_RUNTIME_DIR", file.toString()).run("ps"), 2,
+        "twin: error: the runtime dir " + file + " is not a directory (TWIN_RUNTIME_DIR?)");
+    TwinCli.Result audit = twin.env("TWIN_STATE_DIR", file.toString()).run("audit", "show");
+    assertOneLineError(audit, 2, "twin: error: the transcripts' directory ");
+    assertThat(audit.stderr()).contains(file + " is not a directory (TWIN_STATE_DIR?)");
+  }
+
+  @Test
+  void auditShowSinceTakesADateAndSaysWhatItTakes() {
+    TwinCli.Result date = twin.run("audit", "show", "--since", "2026-11-22");
+    assertThat(date.exitCode()).as(date.describe()).isZero();
+    assertOneLineError(twin.run("audit", "show", "--since", "yesterday"), 2,
+        "twin: error: --since takes a duration ago (2h, 30m, 7d), a date (2026-11-22), a local time "
+            + "(2026-11-22T14:30) or an instant (2026-11-22T14:30:00Z), not 'yesterday'");
   }
 
   @Test

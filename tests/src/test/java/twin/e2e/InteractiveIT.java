@@ -114,8 +114,16 @@ class InteractiveIT {
       tmux.keys("Enter");
       Host.sleep(Duration.ofMillis(1000));
       tmux.keys("C-c");
+      Host.await(Duration.ofSeconds(20), "'stopping its thread'",
+          () -> tmux.screen().contains("the evaluation ignored the interrupt; stopping its thread"), tmux::screen);
+      // Ctrl-C again while twin is still trying: the thread is interrupted again, and the notices
+      // still come once each (a second escalation printed both twice).
+      tmux.keys("C-c");
       Host.await(Duration.ofSeconds(20), "'could not be stopped'",
           () -> tmux.screen().contains("the evaluation could not be stopped; press Ctrl-C again"), tmux::screen);
+      Host.sleep(Duration.ofMillis(2500));
+      assertThat(count(tmux.screen(), "stopping its thread")).as(tmux.screen()).isEqualTo(1);
+      assertThat(count(tmux.screen(), "could not be stopped")).as(tmux.screen()).isEqualTo(1);
       assertThat(prompts(tmux.screen())).as("no prompt while the evaluation runs%n%s", tmux.screen()).isEqualTo(2);
       assertThat(Host.twinPids(twin.runtimeDir())).as("still the first twin").isEqualTo(first);
 
@@ -143,6 +151,14 @@ class InteractiveIT {
     } finally {
       tmux.killServer();
     }
+  }
+
+  private static int count(String screen, String text) {
+    int n = 0;
+    for (int i = screen.indexOf(text); i >= 0; i = screen.indexOf(text, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   private static int prompts(String screen) {

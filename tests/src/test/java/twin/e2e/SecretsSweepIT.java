@@ -77,6 +77,7 @@ class SecretsSweepIT {
       TwinCli.Result fg = twin.run(concat(new String[] {"launch", profile.toString(), "--keep-files"}, forms));
       assertThat(fg.exitCode()).as(fg.toString()).isEqualTo(1);
       assertThat(fg.stdout()).contains("***");
+      assertThat(fg.stderr()).as("where --keep-files kept them").contains("twin: kept the twin's private files in ");
       outputs.add(fg.toString());
 
       TwinCli.Result detached = twin.run("launch", profile.toString(), "--detach");

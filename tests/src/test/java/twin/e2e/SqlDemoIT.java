@@ -105,7 +105,8 @@ class SqlDemoIT {
     TwinCli.Result write = twin.run("sql", profile.toString(), "delete from orders");
     assertThat(write.exitCode()).as(write.describe()).isEqualTo(1);
     assertThat(write.stderrLines()).hasSize(1);
-    assertThat(write.stderr()).contains("twin: error: ").contains("readonly database");
+    assertThat(write.stderr()).contains("twin: error: database 'main' is read-only: ", "readonly database",
+        "use a database in mode sandbox or read-write to change data");
     assertThat(live.isAlive()).isTrue();
   }
 }

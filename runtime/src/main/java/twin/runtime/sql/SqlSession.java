@@ -38,6 +38,8 @@ public final class SqlSession implements AutoCloseable {
       "jdbc:oracle:", "oracle.jdbc.OracleDriver",
       "jdbc:sqlserver:", "com.microsoft.sqlserver.jdbc.SQLServerDriver");
   static final int CONNECT_TIMEOUT_SECONDS = 10;
+  /** SQLite's result code for a write to a database opened read-only. */
+  static final int SQLITE_READONLY = 8;
   /** Statements running now, by thread: an interrupted thread's statement is cancelled. */
   private static final Map<Thread, Cancel> RUNNING = new java.util.concurrent.ConcurrentHashMap<>();
   private static volatile boolean watching;
@@ -336,6 +338,11 @@ public final class SqlSession implements AutoCloseable {
         throw new SqlFailure(SqlFailure.of(null, e).getMessage() + " (statement-timeout " + spec.statementTimeout().toMillis()
             + "ms covers the whole of a csv --all result; raise it with --statement-timeout, or for database '" + spec.name()
             + "' in the profile)");
+      }
+      if (!isPostgres() && e.getErrorCode() == SQLITE_READONLY && spec.mode().equals(DbSpec.READ_ONLY)) {
+        // SQLite says only "attempt to write a readonly database": say why it is.
+        throw new SqlFailure("database '" + spec.name() + "' is read-only: " + SqlFailure.of(null, e).getMessage()
+            + "; use a database in mode sandbox or read-write to change data", e.getSQLState(), null);
       }
       throw SqlFailure.of(null, e);
     } catch (IOException e) {
