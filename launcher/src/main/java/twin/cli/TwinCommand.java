@@ -17,11 +17,12 @@ import picocli.CommandLine.ScopeType;
         ""},
     footerHeading = "%nExit codes:%n",
     footer = {
-        "  0  success",
-        "  1  the twin or the code evaluated in it failed",
-        "  2  bad usage or an invalid profile",
-        "  3  not permitted (access, user)",
-        "  4  internal error",
+        "  0    success",
+        "  1    the twin or the code evaluated in it failed",
+        "  2    bad usage or an invalid profile",
+        "  3    not permitted (access, user)",
+        "  4    internal error",
+        "  130  left with Ctrl-C (a second Ctrl-C during eval, run or sql)",
         "",
         "Start with:  twin launch demo      (a twin of the bundled demo service)",
         "Profiles:    twin profiles list    (see profiles/README.md for the format)"})

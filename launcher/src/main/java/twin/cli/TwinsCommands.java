@@ -66,7 +66,10 @@ final class TwinsCommands {
         Map<String, String> status = twin.status();
         console.notice("attached to twin " + twin.entry().id() + " (pid " + status.get("twin-pid") + ", "
             + status.get("sessions") + " other session(s)). Ctrl-C interrupts; Ctrl-D detaches, the twin keeps running.");
-        SessionDriver session = new SessionDriver(console).open(twin, "attach");
+        SessionDriver session = new SessionDriver(console)
+            .onUnstoppable("the evaluation could not be stopped; press Ctrl-C again to leave this session "
+                + "(the twin keeps running, with the evaluation stuck in it)")
+            .open(twin, "attach");
         boolean stuck = console.run(session);
         session.close();
         if (stuck) {
@@ -133,10 +136,12 @@ final class TwinsCommands {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "TWIN|PROFILE")
+    @Parameters(index = "0", paramLabel = "TWIN|PROFILE",
+        description = "A running twin (its id, or its profile's name when one twin of it runs), or a profile to launch a twin of.")
     String target;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "FORM")
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "FORM",
+        description = "Clojure forms; several arguments are read as one text, one after another.")
     List<String> forms = new ArrayList<>();
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why: recorded in the transcript.")
@@ -167,10 +172,11 @@ final class TwinsCommands {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "TWIN|PROFILE")
+    @Parameters(index = "0", paramLabel = "TWIN|PROFILE",
+        description = "A running twin (its id, or its profile's name when one twin of it runs), or a profile to launch a twin of.")
     String target;
 
-    @Parameters(index = "1", paramLabel = "FILE")
+    @Parameters(index = "1", paramLabel = "FILE", description = "A file of Clojure forms, evaluated in order.")
     Path file;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why: recorded in the transcript.")

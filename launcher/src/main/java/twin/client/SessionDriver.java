@@ -25,8 +25,19 @@ public final class SessionDriver implements SessionListener {
   private String ns = "user";
   private final CountDownLatch opened = new CountDownLatch(1);
 
+  private volatile String unstoppableText;
+
   public SessionDriver(Printer printer) {
     this.printer = printer;
+  }
+
+  /**
+   * Shows {@code text} instead of the twin's "press Ctrl-C again ... restart the twin": a detached
+   * twin is not restarted by one of its sessions, which only leaves.
+   */
+  public SessionDriver onUnstoppable(String text) {
+    this.unstoppableText = text;
+    return this;
   }
 
   /** Opens the session and waits for its first prompt. */
@@ -162,6 +173,10 @@ public final class SessionDriver implements SessionListener {
     if (twin.protocol.Notices.UNSTOPPABLE.equals(message)) {
       synchronized (lock) {
         stuck = true;
+      }
+      if (unstoppableText != null) {
+        printer.notice(unstoppableText);
+        return;
       }
     }
     printer.notice(message);

@@ -153,6 +153,38 @@ class InteractiveIT {
     }
   }
 
+  /**
+   * The same in twin attach: a session of a shared, detached twin only leaves (exit 1) and says how
+   * to restart the twin; the twin and its other sessions go on.
+   */
+  @Test
+  void attachLeavesAnEvaluationThatCannotBeStoppedAndTheTwinGoesOn() {
+    TwinCli twin = new TwinCli(temp);
+    Tmux tmux = new Tmux(temp, twin.environment());
+    try (twin) {
+      tmux.requireInstalled();
+      DetachedSupport.Detached d = DetachedSupport.detach(twin, "demo");
+      tmux.newSession(Fixtures.repo(), DetachedSupport.shellCommand(twin, "attach", d.id())
+          + "; echo ATTACH-EXIT=$?; sleep 30");
+      Host.await(Duration.ofSeconds(60), "the prompt", () -> prompts(tmux.screen()) == 1, tmux::screen);
+      tmux.type("(loop [] (try (Thread/sleep 60000) (catch Throwable _)) (recur))");
+      tmux.keys("Enter");
+      Host.sleep(Duration.ofMillis(1000));
+      tmux.keys("C-c");
+      Host.await(Duration.ofSeconds(20), "'leave this session'", () -> tmux.screen().contains(
+          "the evaluation could not be stopped; press Ctrl-C again to leave this session"), tmux::screen);
+      assertThat(tmux.screen()).as("no offer to restart from a session").doesNotContain("and restart the twin");
+      tmux.keys("C-c");
+      Host.await(STEP, "ATTACH-EXIT=", () -> tmux.screen().contains("ATTACH-EXIT="), tmux::screen);
+      assertThat(tmux.screen()).contains("left the session", "twin stop " + d.id(), "ATTACH-EXIT=1");
+      TwinCli.Result other = twin.run("eval", d.id(), "(+ 40 2)");
+      assertThat(other.stdoutLines()).as("another session of the same twin: %s", other.describe()).containsExactly("42");
+      twin.run("stop", d.id());
+    } finally {
+      tmux.killServer();
+    }
+  }
+
   private static int count(String screen, String text) {
     int n = 0;
     for (int i = screen.indexOf(text); i >= 0; i = screen.indexOf(text, i + 1)) {
