@@ -107,6 +107,13 @@ class SqlDemoIT {
     assertThat(write.stderrLines()).hasSize(1);
     assertThat(write.stderr()).contains("twin: error: database 'main' is read-only: ", "readonly database",
         "use a database in mode sandbox or read-write to change data");
+
+    // The driver would run the first statement and drop the second without a word.
+    TwinCli.Result two = twin.run("sql", profile.toString(), "--format", "csv", "select 1 as a; select 2 as b");
+    assertThat(two.exitCode()).as(two.describe()).isEqualTo(1);
+    assertThat(two.stdout()).as(two.describe()).isEmpty();
+    assertThat(two.stderrLines()).as(two.describe()).containsExactly("twin: error: SQLite's driver runs only the first "
+        + "of several statements, and ignores the rest: run one statement at a time");
     assertThat(live.isAlive()).isTrue();
   }
 }

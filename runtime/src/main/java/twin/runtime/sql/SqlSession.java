@@ -272,6 +272,10 @@ public final class SqlSession implements AutoCloseable {
       throw new SqlFailure("sql! is refused: database '" + spec.name() + "' is read-only; use sql to read, "
           + "or a database in mode sandbox or read-write to change data");
     }
+    if (product.equals("sqlite") && SqliteText.hasSecondStatement(sql)) {
+      throw new SqlFailure("SQLite's driver runs only the first of several statements, and ignores the rest: "
+          + "run one statement at a time");
+    }
     Savepoint savepoint = null;
     String copy = null;
     try {
