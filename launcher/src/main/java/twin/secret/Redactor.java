@@ -338,10 +338,17 @@ public final class Redactor {
   }
 
   private static void addIfLong(Set<String> found, String value) {
-    if (value.length() >= MIN_SECRET_LENGTH && !value.equals(MASK)) {
+    if (value.length() >= MIN_SECRET_LENGTH && !value.equals(MASK)
+        && !NOT_SECRETS.contains(value.toLowerCase(Locale.ROOT))) {
       found.add(value);
     }
   }
+
+  /**
+   * Values a secret-named variable may hold that are no secret (API_KEY_ENABLED=true): masking
+   * them everywhere would hide every boolean and nil a twin prints. By name they are still masked.
+   */
+  private static final Set<String> NOT_SECRETS = Set.of("true", "false", "null", "none", "disabled", "enabled");
 
   private static List<String> upper(Collection<String> names) {
     List<String> out = new ArrayList<>();

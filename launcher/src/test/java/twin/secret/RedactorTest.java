@@ -220,4 +220,11 @@ class RedactorTest {
         .isEqualTo("\"***\" \"***\" *** ***");
     assertThat(r.redact("8080 orders -Xmx1g")).isEqualTo("8080 orders -Xmx1g");
   }
+
+  @Test
+  void aBooleanInASecretNamedVariableIsNoSecretToHideEverywhere() {
+    Redactor r = new Redactor(Map.of("API_KEY", "true", "FEATURE_TOKEN_ENABLED", "false", "DB_PASSWORD", "hunter22"));
+    assertThat(r.redact("true false hunter22")).isEqualTo("true false ***");
+    assertThat(r.redactValue("API_KEY", "true")).isEqualTo("***");
+  }
 }
