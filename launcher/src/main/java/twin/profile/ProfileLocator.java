@@ -78,8 +78,8 @@ public final class ProfileLocator {
         throw new ProfileException(nameOrPath, "no such profile file");
       }
       if (!Files.isRegularFile(file)) {
-        throw new ProfileException(file.toString(),
-            Files.isDirectory(file) ? "not a profile file (a directory)" : "no such profile file");
+        throw new ProfileException(file.toString(), Files.isDirectory(file) ? "not a profile file (a directory)"
+            : Files.exists(file) ? "not a profile file (not a regular file)" : "no such profile file");
       }
       return file;
     }
