@@ -105,6 +105,7 @@ public final class SqlCommand implements Callable<Integer> {
       code = Launches.evalIn(twin, form, "sql", printer);
     } else {
       Launches.Prepared prepared = Launches.prepareForTarget(Environment.current(), target);
+      checkDatabase(prepared.profile().databases().keySet(), db, prepared.plan().profileName());
       String why = Reasons.require(reason, prepared.profile().twin().requireReason(), prepared.plan().profileName());
       printer = new SqlPrinter(out, err, prepared.redactor());
       code = Launches.runOnce(prepared, form, "sql", false, printer, why, allowWrites);
@@ -113,6 +114,21 @@ public final class SqlCommand implements Callable<Integer> {
       return ExitCodes.OK; // the reader went away (| head): not an error of the query
     }
     return printer.failed || code != ExitCodes.OK ? ExitCodes.FAILED : ExitCodes.OK;
+  }
+
+  /**
+   * A profile's databases are known before a twin starts: a wrong {@code --db} (or none to use) is
+   * a usage error found without starting a JVM. A running twin checks its own.
+   */
+  static void checkDatabase(java.util.Set<String> names, String db, String profileName) {
+    if (names.isEmpty()) {
+      throw TwinException.usage("profile " + profileName + " has no databases: add a databases: section (or "
+          + "datasource:) to it; see profiles/README.md");
+    }
+    if (db != null && !names.contains(db)) {
+      throw TwinException.usage("no database '" + db + "' in profile " + profileName + "; it has: "
+          + String.join(", ", names));
+    }
   }
 
   private String statement() {

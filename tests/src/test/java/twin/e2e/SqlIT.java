@@ -354,6 +354,12 @@ class SqlIT {
     oneLineFailure(twin.run("sql", id, "--db", "down", "select 1"),
         "cannot connect to database 'down': SQLSTATE 08001: Connection to 127.0.0.1:");
     oneLineFailure(twin.run("sql", id, "--db", "nope", "select 1"), "no database 'nope' in profile sql-e2e");
+    // For a profile, a wrong --db is a usage error found before any twin starts.
+    TwinCli.Result nope = twin.run("sql", profile.toString(), "--db", "nope", "select 1");
+    assertThat(nope.exitCode()).as(nope.describe()).isEqualTo(2);
+    assertThat(nope.stderrLines()).as(nope.describe()).hasSize(1);
+    assertThat(nope.stderrLines().get(0)).as(nope.describe())
+        .startsWith("twin: error: no database 'nope' in profile sql-e2e; it has: main, export, guarded, box, rw, badpw, down");
     TwinCli.Result rw = twin.run("sql", id, "--db", "rw", "select 1");
     oneLineFailure(rw, "database 'rw' is read-write, but this twin was launched without --allow-writes");
 
