@@ -131,7 +131,9 @@ public final class ProfilesCommand implements Runnable {
           Path file = world.locator().resolve(target);
           twin.profile.Profile profile = loader.load(file);
           if (!syntaxOnly) {
-            // What a launch reads on this host before it starts anything.
+            // What a launch reads on this host before it starts anything: a live-linked profile is
+            // read from its live service first, as a launch reads it.
+            profile = twin.capture.LiveSource.standard(world.env).resolve(profile);
             new twin.plan.ServiceInspector(world.env, world.cwd).inspect(profile);
           }
           out.println(target + ": ok");

@@ -229,6 +229,10 @@ public final class EnvFile {
       if (!NAME.matcher(name).matches()) {
         throw malformed();
       }
+      if (value.indexOf("\0") >= 0) {
+        throw new ProfileException(new SourceMark(shown, keyLine, keyCol),
+            name + " holds a NUL character, which no process can be given; remove it", "");
+      }
       out.put(name, value.toString());
       key.setLength(0);
       value.setLength(0);

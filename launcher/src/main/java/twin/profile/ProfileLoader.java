@@ -142,6 +142,8 @@ public final class ProfileLoader {
       new SafeCheck(options).check(checked);
     } catch (MarkedYAMLException e) {
       throw fromSnakeYaml(shown, text, root, e);
+    } catch (org.yaml.snakeyaml.reader.ReaderException e) {
+      throw unreadableCharacter(shown, text, e);
     } catch (YAMLException e) {
       throw new ProfileException(shown, limitMessage(e), e);
     }
@@ -252,6 +254,25 @@ public final class ProfileLoader {
       }
     }
     return null;
+  }
+
+  /** A character YAML does not allow in a file (a NUL, most control characters), where it is. */
+  private static ProfileException unreadableCharacter(String shown, String text,
+      org.yaml.snakeyaml.reader.ReaderException e) {
+    int at = Math.min(Math.max(text.offsetByCodePoints(0, Math.min(e.getPosition(),
+        text.codePointCount(0, text.length()))), 0), text.length());
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < at; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    int column = text.codePointCount(lineStart, at) + 1;
+    String problem = String.format("the character U+%04X is not allowed in a YAML file; remove it", e.getCodePoint());
+    // The line may hold a secret around the character: no snippet.
+    return new ProfileException(new SourceMark(shown, line, column), problem, "");
   }
 
   private static String limitMessage(YAMLException e) {
@@ -747,7 +768,8 @@ public final class ProfileLoader {
         }
         Node v = t.getValueNode();
         if (!(v instanceof ScalarNode s)) {
-          throw error(v, expected);
+          throw error(v, "'" + key + "." + name + "' must be a text (a variable holds one string), not a "
+              + (v instanceof MappingNode ? "mapping" : "list"));
         }
         if (isNull(s)) {
           throw error(k, "'" + key + "." + name + "' has no value; write " + name
@@ -773,6 +795,11 @@ public final class ProfileLoader {
     private String text(ScalarNode s) throws ProfileException {
       Tag tag = s.getTag();
       String value = s.getValue();
+      if (value.indexOf('\0') >= 0) {
+        // The operating system ends every argument and variable at a NUL: no process can be given one.
+        throw error(s, "a NUL character (\\0) cannot be given to a process (as a variable, an option or an argument); "
+            + "remove it");
+      }
       if (tag.equals(Tag.STR)) {
         // SnakeYAML resolves only yes/Yes/YES and kin; YAML 1.1 also has y and n, other loaders
         // are looser about case, so the text is refused whenever some reader could see a boolean.

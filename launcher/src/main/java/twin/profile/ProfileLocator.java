@@ -79,7 +79,9 @@ public final class ProfileLocator {
       }
       if (!Files.isRegularFile(file)) {
         throw new ProfileException(file.toString(), Files.isDirectory(file) ? "not a profile file (a directory)"
-            : Files.exists(file) ? "not a profile file (not a regular file)" : "no such profile file");
+            : Files.exists(file) ? "not a profile file (not a regular file)"
+            : Files.isSymbolicLink(file) ? "a symbolic link that leads to no file (" + brokenLink(file) + ")"
+            : "no such profile file");
       }
       return file;
     }
@@ -94,6 +96,21 @@ public final class ProfileLocator {
       }
     }
     throw new ProfileNotFoundException(nameOrPath, searchPath);
+  }
+
+  /** Why a symbolic link leads nowhere: a loop, or a target that does not exist. */
+  private static String brokenLink(Path link) {
+    try {
+      link.toRealPath();
+      return "it changed while it was read";
+    } catch (java.nio.file.FileSystemException e) {
+      String reason = e.getReason() == null ? "" : e.getReason().toLowerCase(java.util.Locale.ROOT);
+      return e instanceof java.nio.file.NoSuchFileException ? "its target does not exist"
+          : reason.startsWith("too many levels of symbolic links") ? "a loop of symbolic links"
+          : reason.isEmpty() ? "it cannot be followed" : reason;
+    } catch (java.io.IOException e) {
+      return "it cannot be followed";
+    }
   }
 
   /**

@@ -26,6 +26,15 @@ class EnvFileTest {
   }
 
   @Test
+  void aNulInAValueIsAnErrorAtItsNameWithoutTheValue() throws Exception {
+    ProfileException e = error("A=1\nDB_PASSWORD=nulsecret-42\0tail\n");
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage()).endsWith("service.env:2:1: error: DB_PASSWORD holds a NUL character, which no "
+        + "process can be given; remove it").doesNotContain("nulsecret");
+    assertThat(e.snippet()).isEmpty();
+  }
+
+  @Test
   void readsPlainAssignmentsInOrder() throws Exception {
     assertThat(parse("B=2\nA=1\nC=\n")).containsExactly(
         Map.entry("B", "2"), Map.entry("A", "1"), Map.entry("C", ""));

@@ -391,7 +391,9 @@ class ProfileLoaderTest {
     assertThat(message(HEAD + "env: [A=1]\n"))
         .isEqualTo("profiles/x.yaml:3:6: error: 'env' must be a mapping of NAME: value");
     assertThat(message(HEAD + "env:\n  A: [1]\n"))
-        .isEqualTo("profiles/x.yaml:4:6: error: 'env' must be a mapping of NAME: value");
+        .isEqualTo("profiles/x.yaml:4:6: error: 'env.A' must be a text (a variable holds one string), not a list");
+    assertThat(message(HEAD + "env:\n  A: {b: 1}\n"))
+        .isEqualTo("profiles/x.yaml:4:6: error: 'env.A' must be a text (a variable holds one string), not a mapping");
     assertThat(message(HEAD + "java: [a]\n"))
         .isEqualTo("profiles/x.yaml:3:7: error: 'java' must be a string");
     assertThat(message(HEAD + "twin: [a]\n"))
@@ -545,6 +547,21 @@ class ProfileLoaderTest {
         "profiles/x.yaml:4:9: error: '1X' is not a valid environment variable name");
     assertThat(message(HEAD + "twin:\n  unset-env: [A, B C]\n")).startsWith(
         "profiles/x.yaml:4:18: error: 'B C' is not a valid environment variable name");
+  }
+
+  @Test
+  void aNulCharacterIsAnErrorAtItsPlaceAndTheValueIsNotShown() {
+    // Written as YAML's escape: the JVM would refuse the variable at start, with the value in its message.
+    ProfileException e = error(HEAD + "env:\n  DB_PASSWORD: \"nulsecret-42\\0tail\"\n");
+    assertThat(e.getMessage()).isEqualTo("profiles/x.yaml:4:16: error: a NUL character (\\0) cannot be given to a "
+        + "process (as a variable, an option or an argument); remove it");
+    assertThat(e.snippet()).doesNotContain("nulsecret-42").contains("***");
+    assertThat(message(HEAD + "args: [\"a\\0b\"]\n")).startsWith("profiles/x.yaml:3:8: error: a NUL character");
+    // Written raw: YAML itself refuses it, at its place, without the line.
+    ProfileException raw = error(HEAD + "env:\n  DB_PASSWORD: nulsecret-42\0tail\n");
+    assertThat(raw.getMessage())
+        .isEqualTo("profiles/x.yaml:4:28: error: the character U+0000 is not allowed in a YAML file; remove it");
+    assertThat(raw.snippet()).isEmpty();
   }
 
   @Test

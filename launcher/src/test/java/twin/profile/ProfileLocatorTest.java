@@ -96,6 +96,20 @@ class ProfileLocatorTest {
   }
 
   @Test
+  void aLinkThatLeadsNowhereSaysSo() throws Exception {
+    ProfileLocator locator = new ProfileLocator(List.of(first), tmp);
+    Files.createSymbolicLink(tmp.resolve("loop1.yaml"), tmp.resolve("loop2.yaml"));
+    Files.createSymbolicLink(tmp.resolve("loop2.yaml"), tmp.resolve("loop1.yaml"));
+    Files.createSymbolicLink(tmp.resolve("dangling.yaml"), tmp.resolve("gone.yaml"));
+    assertThat(catchThrowableOfType(ProfileException.class, () -> locator.resolve("loop1.yaml")).getMessage())
+        .isEqualTo(tmp.resolve("loop1.yaml") + ": error: a symbolic link that leads to no file "
+            + "(a loop of symbolic links)");
+    assertThat(catchThrowableOfType(ProfileException.class, () -> locator.resolve("dangling.yaml")).getMessage())
+        .isEqualTo(tmp.resolve("dangling.yaml") + ": error: a symbolic link that leads to no file "
+            + "(its target does not exist)");
+  }
+
+  @Test
   void anUnknownNameListsTheDirectoriesSearched() {
     ProfileLocator locator = new ProfileLocator(List.of(first, second, third));
     ProfileNotFoundException e = catchThrowableOfType(ProfileNotFoundException.class,

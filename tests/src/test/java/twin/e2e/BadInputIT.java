@@ -180,6 +180,13 @@ class BadInputIT {
     // The launch says the same, with one "error:".
     assertOneLineError(twin.run("launch", profile.toString(), "--dry-run"), 2,
         "twin: error: /nonexistent/noenv.env: cannot read env file: no such file (" + profile + ":4:12)");
+
+    // A live-linked profile is checked against its live service, as a launch reads it.
+    Path linked = Fixtures.writeProfile(profiles, "gone", "name: gone\nsource:\n  match: no-such-service-d41d8cd9\n");
+    assertOneLineError(twin.run("profiles", "validate", linked.toString()), 2, linked
+        + ": error: on this host: profile 'gone', source match: no-such-service-d41d8cd9 (" + linked
+        + ":3:10): no JVM has 'no-such-service-d41d8cd9' in its command line");
+    assertThat(twin.run("profiles", "validate", "--syntax-only", linked.toString()).exitCode()).isZero();
   }
 
   @Test

@@ -117,6 +117,10 @@ class CaptureIT {
     TwinCli.Result dryRun = twin.run("launch", profile.toString(), "--dry-run");
     assertThat(dryRun.exitCode()).as(dryRun.describe()).isZero();
     assertThat(dryRun.stdout()).doesNotContain(TOKEN).contains("DEMO_API_TOKEN='***'", "-Dcapture.it=" + marker);
+    // validate reads the live service as a launch does (it checked the bare profile, whose classpath is empty).
+    TwinCli.Result validate = twin.run("profiles", "validate", profile.toString());
+    assertThat(validate.stdoutLines()).as(validate.describe()).containsExactly(profile + ": ok");
+    assertThat(validate.exitCode()).as(validate.describe()).isZero();
 
     TwinCli.Result byPid = twin.run("capture", "--pid", Long.toString(live.pid()));
     assertThat(byPid.exitCode()).as(byPid.describe()).isZero();
