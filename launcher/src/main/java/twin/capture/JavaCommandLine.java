@@ -124,7 +124,7 @@ public record JavaCommandLine(
 
   /** {@code argv} joined by spaces for messages, with secret option values masked. */
   static String shown(List<String> argv) {
-    return String.join(" ", argv.stream().map(Redactor.none()::redactArg).toList());
+    return String.join(" ", Redactor.none().redactArgs(argv));
   }
 
   static String basename(String path) {

@@ -76,13 +76,8 @@ public final class ProfileCapture {
       throw TwinException.usage("the environment holds secrets (" + String.join(", ", secrets.keySet())
           + "); use -o FILE so they go to a 0600 env file beside it");
     }
-    for (String option : command.jvmOptions()) {
-      String masked = Redactor.none().redactArg(option);
-      if (!masked.equals(option)) {
-        warnings.add("the JVM option " + masked + " holds a secret: the profile has it masked; "
-            + "put the value back by hand if the twin needs it");
-      }
-    }
+    warnMasked("JVM option", command.jvmOptions(), warnings);
+    warnMasked("argument", command.args(), warnings);
 
     List<String> classpath = command.classpath();
     if (command.jar() == null && classpath.isEmpty()) {
@@ -102,6 +97,19 @@ public final class ProfileCapture {
       throw new TwinException(ExitCodes.INTERNAL, "the captured profile does not load back: " + e.getMessage(), e);
     }
     return new CapturedProfile(profileName, yaml, secrets.isEmpty() ? null : envFile, secrets, warnings);
+  }
+
+  /** A warning for each of {@code args} the snapshot has masked, as the profile shows it. */
+  private static void warnMasked(String what, List<String> args, List<String> warnings) {
+    List<String> masked = Redactor.none().redactArgs(args);
+    for (int i = 0; i < args.size(); i++) {
+      if (!masked.get(i).equals(args.get(i))) {
+        String shown = masked.get(i).equals(Redactor.MASK) && i > 0 ? masked.get(i - 1) + " " + Redactor.MASK
+            : masked.get(i);
+        warnings.add("the " + what + " " + shown + " holds a secret: the profile has it masked; "
+            + "put the value back by hand if the twin needs it");
+      }
+    }
   }
 
   /**
@@ -143,7 +151,10 @@ public final class ProfileCapture {
 
   /** A secret by its name, or a value that holds a URL or connection-string password. */
   static boolean isSecret(String name, String value) {
-    return Redactor.isSecretName(name) || !Redactor.maskUrlPasswords(value).equals(value);
+    // A secret inside the value counts too: a URL's password, -Dapi.key=x in JAVA_TOOL_OPTIONS, a
+    // JSON member named as a secret (SPRING_APPLICATION_JSON).
+    return Redactor.isSecretName(name) || !Redactor.maskUrlPasswords(value).equals(value)
+        || !new Redactor(Map.of(name, value)).redact(value).equals(value);
   }
 
   /** The env file beside {@code output}: {@code orders.yaml} gives {@code orders.env}. */

@@ -33,8 +33,8 @@ public final class ProfileRenderer {
     list(out, "", "classpath", p.classpath(), r::redact);
     scalar(out, "", "jar", r.redact(p.jar()));
     scalar(out, "", "main", r.redact(p.main()));
-    list(out, "", "args", p.args(), r::redactArg);
-    list(out, "", "jvm-options", p.jvmOptions(), r::redactArg);
+    args(out, "", "args", p.args(), r);
+    args(out, "", "jvm-options", p.jvmOptions(), r);
     env(out, "", "env", p.env(), r);
     list(out, "", "env-files", p.envFiles().stream().map(Path::toString).toList(), r::redact);
     TwinSettings t = p.twin();
@@ -43,7 +43,7 @@ public final class ProfileRenderer {
       String in = "  ";
       list(out, in, "init", t.init(), r::redact);
       scalar(out, in, "heap", t.heap());
-      list(out, in, "keep-options", t.keepOptions(), r::redactArg);
+      args(out, in, "keep-options", t.keepOptions(), r);
       env(out, in, "env", t.env(), r);
       list(out, in, "unset-env", t.unsetEnv(), UnaryOperator.identity());
       scalar(out, in, "idle-timeout", t.idleTimeout());
@@ -92,6 +92,11 @@ public final class ProfileRenderer {
     if (value != null) {
       out.append(indent).append(key).append(": ").append(YamlText.quote(value)).append('\n');
     }
+  }
+
+  /** Arguments, masked as a whole list: {@code --db-password VALUE} masks the next one. */
+  private static void args(StringBuilder out, String indent, String key, List<String> values, Redactor r) {
+    list(out, indent, key, r.redactArgs(values), UnaryOperator.identity());
   }
 
   private static void list(StringBuilder out, String indent, String key, List<String> values,

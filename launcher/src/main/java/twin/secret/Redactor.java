@@ -54,6 +54,12 @@ public final class Redactor {
   private static final Pattern OPTION_ASSIGNMENT = Pattern.compile("^(--?(?:D)?)([^=\\s]+)=(.*)$",
       Pattern.DOTALL);
 
+  // --db-password VALUE: an option alone in its argument, whose name says the next one is a secret.
+  private static final Pattern BARE_OPTION = Pattern.compile("^--?([A-Za-z][\\w.\\-]*)$");
+
+  // "spring.datasource.password": "x" in a JSON value (SPRING_APPLICATION_JSON and the like).
+  private static final Pattern JSON_MEMBER = Pattern.compile("\"([^\"\\\\]{1,200})\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
   private static final Redactor NONE = new Redactor(Map.of(), List.of());
 
   private final List<String> extraNames;
@@ -96,8 +102,36 @@ public final class Redactor {
     Map<String, String> found = new LinkedHashMap<>();
     for (int i = 0; i < args.size(); i++) {
       found.put("ARG_" + i, args.get(i)); // not a secret name: only the passwords inside are taken
+      if (secretValueFollows(args, i)) {
+        found.put("SECRET_ARG_" + (i + 1), args.get(i + 1)); // --db-password VALUE: the value, whole
+      }
     }
     return plus(found);
+  }
+
+  /**
+   * Command-line arguments with secrets masked: each as {@link #redactArg} does, and the argument
+   * after a secret-named option that stands alone ({@code --db-password VALUE}) becomes {@value #MASK}.
+   */
+  public List<String> redactArgs(List<String> args) {
+    List<String> out = new ArrayList<>(args.size());
+    for (int i = 0; i < args.size(); i++) {
+      out.add(redactArg(args.get(i)));
+      if (secretValueFollows(args, i)) {
+        out.add(MASK);
+        i++;
+      }
+    }
+    return out;
+  }
+
+  private boolean secretValueFollows(List<String> args, int i) {
+    if (i + 1 >= args.size()) {
+      return false;
+    }
+    Matcher m = BARE_OPTION.matcher(args.get(i));
+    String next = args.get(i + 1);
+    return m.matches() && isSecret(m.group(1)) && !next.isEmpty() && !next.startsWith("-");
   }
 
   /** True when a variable or property of this name holds a secret by the default rules. */
@@ -320,6 +354,15 @@ public final class Redactor {
       Matcher p = PARAM_PASSWORD.matcher(value);
       while (p.find()) {
         addIfLong(found, p.group(2));
+      }
+      // JSON with secret-named members: SPRING_APPLICATION_JSON='{"spring.datasource.password":"x"}'.
+      if (value.indexOf('"') >= 0 && value.indexOf(':') > 0) {
+        Matcher j = JSON_MEMBER.matcher(value);
+        while (j.find()) {
+          if (isSecretName(j.group(1), extraNames)) {
+            addIfLong(found, j.group(2));
+          }
+        }
       }
       // An option, or options in a variable (JAVA_TOOL_OPTIONS="-Dapi.key=x ..."), named as a secret.
       if (value.indexOf('=') > 0 && (value.startsWith("-") || value.contains(" -"))) {

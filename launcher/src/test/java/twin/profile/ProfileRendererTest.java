@@ -108,9 +108,9 @@ class ProfileRendererTest {
   @Test
   void escapesControlCharacters() throws Exception {
     Path file = tmp.resolve("x.yaml");
-    Profile p = loader.parse("name: x\njar: a\nmain: \"a\\u0007b\\u0000c\\u00a0\\U0001F600\"\n", file);
+    Profile p = loader.parse("name: x\njar: a\nmain: \"a\\u0007b\\u001bc\\u00a0\\U0001F600\"\n", file);
     String yaml = renderer.render(p, Redactor.none());
-    assertThat(yaml).contains("main: \"a\\u0007b\\0c\u00a0\uD83D\uDE00\"");
+    assertThat(yaml).contains("main: \"a\\u0007b\\u001Bc\u00a0\uD83D\uDE00\"");
     assertThat(loader.parse(yaml, file).main()).isEqualTo(p.main());
   }
 }

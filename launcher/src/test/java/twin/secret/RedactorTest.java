@@ -222,6 +222,23 @@ class RedactorTest {
   }
 
   @Test
+  void aSecretNamedOptionAloneMakesTheNextArgumentASecret() {
+    List<String> args = List.of("--db-password", "argpw-exB-456", "--port", "8080", "--password", "--verbose",
+        "-Dx=1", "--api-key=k-9876543");
+    assertThat(Redactor.none().redactArgs(args)).containsExactly("--db-password", "***", "--port", "8080",
+        "--password", "--verbose", "-Dx=1", "--api-key=***");
+    Redactor r = Redactor.none().plusArgs(args);
+    assertThat(r.redact("pw argpw-exB-456 port 8080 --verbose k-9876543")).isEqualTo("pw *** port 8080 --verbose ***");
+  }
+
+  @Test
+  void aJsonMemberNamedAsASecretIsASecretValue() {
+    Redactor r = new Redactor(Map.of("SPRING_APPLICATION_JSON",
+        "{\"spring.datasource.password\": \"json-exB-pw\", \"server\": {\"port\": \"8080\", \"apiToken\":\"tk-42424\"}}"));
+    assertThat(r.redact("json-exB-pw 8080 tk-42424")).isEqualTo("*** 8080 ***");
+  }
+
+  @Test
   void aBooleanInASecretNamedVariableIsNoSecretToHideEverywhere() {
     Redactor r = new Redactor(Map.of("API_KEY", "true", "FEATURE_TOKEN_ENABLED", "false", "DB_PASSWORD", "hunter22"));
     assertThat(r.redact("true false hunter22")).isEqualTo("true false ***");

@@ -30,8 +30,12 @@ class SecretsSweepIT {
   private static final String PROPERTY_KEY = "sk-live-abcdef123456";
   /** A numeric password in a profile that fails to load: its error must not quote it. */
   private static final String NUMERIC_PASSWORD = "0775123";
+  /** A secret as the argument after a secret-named option: --db-password VALUE. */
+  private static final String ARG_PASSWORD = "argpw-3c4d5e6f";
+  /** A secret in JSON, where Spring Boot reads it: SPRING_APPLICATION_JSON. */
+  private static final String JSON_PASSWORD = "json-pw-8a9b0c1d";
   private static final List<String> SECRETS = List.of(TOKEN, LICENCE, URL_PASSWORD, SHAPE_ONLY, PROPERTY_PASSWORD,
-      PROPERTY_KEY, NUMERIC_PASSWORD);
+      PROPERTY_KEY, NUMERIC_PASSWORD, ARG_PASSWORD, JSON_PASSWORD);
 
   @TempDir
   Path tmp;
@@ -41,7 +45,10 @@ class SecretsSweepIT {
     Path profile = Fixtures.demoProfile(tmp.resolve("profiles"), Host.freePort(), Host.freePort(), tmp.resolve("d.db"),
         "  secret-names: [LICENCE]\n");
     String yaml = Files.readString(profile).replace("env:\n", "env:\n  ORDERS_LICENCE: " + Fixtures.q(LICENCE)
-        + "\n  DB_URL: " + Fixtures.q("postgres://app:" + URL_PASSWORD + "@db.internal/app") + "\n");
+        + "\n  DB_URL: " + Fixtures.q("postgres://app:" + URL_PASSWORD + "@db.internal/app")
+        + "\n  SPRING_APPLICATION_JSON: " + Fixtures.q("{\"spring.datasource.password\":\"" + JSON_PASSWORD + "\"}")
+        + "\n");
+    yaml = yaml.replace("args: []\n", "args: [--db-password, " + ARG_PASSWORD + "]\n");
     yaml = yaml.replace("jvm-options:\n", "jvm-options:\n  - -Dspring.datasource.password=" + PROPERTY_PASSWORD
         + "\n  - -Dapi.key=" + PROPERTY_KEY + "\n");
     Files.writeString(profile, yaml);
@@ -53,6 +60,8 @@ class SecretsSweepIT {
         "-e", "(str \"" + TOKEN + "\")",
         "-e", "(System/getenv \"ORDERS_LICENCE\")",
         "-e", "(System/getenv \"DB_URL\")",
+        "-e", "(System/getenv \"SPRING_APPLICATION_JSON\")",
+        "-e", "(System/getProperty \"sun.java.command\")",
         "-e", "(println (System/getenv \"DEMO_API_TOKEN\"))",
         "-e", "(.println System/err (System/getenv \"ORDERS_LICENCE\"))",
         // Split between two flushes, so it reaches twin in two chunks of output.
