@@ -15,8 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A write the file system denies is "not permitted", exit 3: {@code twin systemd install} run by a
- * user other than root into root's directories. Needs root (CI runs as root) to make that user.
+ * A write the file system denies is "not permitted", exit 3, whichever command writes: {@code
+ * twin systemd install} and {@code twin capture -o}, run by a user other than root into root's
+ * directories. Needs root (CI runs as root) to make that user.
  */
 class WriteDeniedIT {
   private static final String USER = "twin-it-writer";
@@ -56,7 +57,7 @@ class WriteDeniedIT {
   }
 
   @Test
-  void systemdInstallIsExit3() {
+  void systemdInstallAndCaptureAreBothExit3() {
     Path dropIn = base.resolve("root/etc/systemd/system/twin@demo.service.d/twin.conf");
     TwinCli.Result install = asUser("systemd", "install", base.resolve("profiles/demo.yaml").toString(),
         "--root", base.resolve("root").toString(), "--unit-path", base.resolve("units").toString());
@@ -64,6 +65,14 @@ class WriteDeniedIT {
     assertThat(install.stderrLines()).as(install.describe()).filteredOn(l -> !l.startsWith("twin: warning:"))
         .containsExactly("twin: error: cannot write " + dropIn + ": permission denied");
     assertThat(install.stdout()).as(install.describe()).isEmpty();
+
+    Path profile = base.resolve("root/etc/demo.yaml");
+    TwinCli.Result capture = asUser("capture", "--unit", "demo.service", "--unit-path", base.resolve("units").toString(),
+        "-o", profile.toString());
+    assertThat(capture.exitCode()).as(capture.describe()).isEqualTo(3);
+    assertThat(capture.stderrLines()).as(capture.describe()).filteredOn(l -> !l.startsWith("twin: warning:"))
+        .containsExactly("twin: error: cannot write " + profile + ": permission denied");
+    assertThat(profile).doesNotExist();
   }
 
   private TwinCli.Result asUser(String... args) {
