@@ -44,4 +44,18 @@ public class TwinException extends RuntimeException {
   public static TwinException notPermitted(String message) {
     return new TwinException(ExitCodes.NOT_PERMITTED, message);
   }
+
+  /**
+   * {@code cannot write FILE: REASON}: not permitted (exit 3) when the file system said so
+   * (permission denied, a read-only file system), else a usage error (exit 2: a path that
+   * cannot be, such as one under a regular file).
+   */
+  public static TwinException cannotWrite(java.nio.file.Path file, java.io.IOException e) {
+    // FileSystemException's message repeats the path; its reason alone reads better after it.
+    String reason = e instanceof java.nio.file.FileSystemException f && !(e instanceof java.nio.file.AccessDeniedException)
+        && !(e instanceof java.nio.file.NoSuchFileException) && f.getReason() != null ? f.getReason() : Os.reason(e);
+    boolean denied = e instanceof java.nio.file.AccessDeniedException || reason.equals("Read-only file system");
+    return new TwinException(denied ? ExitCodes.NOT_PERMITTED : ExitCodes.USAGE,
+        "cannot write " + file + ": " + reason.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + reason.substring(1), e);
+  }
 }

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import twin.Os;
 import twin.TwinException;
 
 /**
@@ -51,13 +50,13 @@ public record CapturedProfile(
         Files.createFile(envFile, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         Files.writeString(envFile, envFileText(), StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw TwinException.usage("cannot write " + envFile + ": " + Os.reason(e));
+        throw TwinException.cannotWrite(envFile, e);
       }
     }
     try {
       Files.writeString(output, yaml, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw TwinException.usage("cannot write " + output + ": " + Os.reason(e));
+      throw TwinException.cannotWrite(output, e);
     }
   }
 

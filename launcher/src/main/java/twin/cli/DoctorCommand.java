@@ -29,14 +29,16 @@ import twin.profile.ProfileLocator;
 
 /**
  * {@code twin doctor}: checks this host before an incident does. Reads only; creates and changes
- * nothing but a probe socket in a temporary directory.
+ * nothing but probes it removes at once: a socket in a temporary directory, and a file or
+ * directory where twin would write.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
     description = {
         "Checks that twin can work on this host: its own jars, the java running it, the runtime, "
             + "state and cache directories and their modes, unix sockets, the system tools some "
             + "features need (setpriv, setsid, systemd-run, setfacl, logger), the profiles on the "
-            + "profile path, and the detached twins. Changes nothing.",
+            + "profile path, and the detached twins. Changes nothing: its probes (a socket, and a file "
+            + "or directory where twin writes) are removed at once.",
         ""},
     footer = {"", "Each line is 'ok', 'note' (a feature is unavailable) or 'FAIL' (with what to do).",
         "Exit 0 when nothing failed, 1 otherwise.", "", "Example:  twin doctor"})
@@ -126,10 +128,9 @@ final class DoctorCommand implements Callable<Integer> {
       return;
     }
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      Path parent = existingParent(dir);
-      if (parent == null || !Files.isWritable(parent)) {
-        fail("runtime dir " + dir + " does not exist and cannot be made (" + parent + " is not writable); "
-            + "set TWIN_RUNTIME_DIR");
+      String why = unusable(dir);
+      if (why != null) {
+        fail("runtime dir " + dir + " " + why + "; set TWIN_RUNTIME_DIR");
       } else {
         ok("runtime dir " + dir + " (made 0700 at the first launch)");
       }
@@ -143,14 +144,20 @@ final class DoctorCommand implements Callable<Integer> {
       long owner = ((Number) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
       String mode = PosixFilePermissions.toString(perms);
+      String open = Locations.runtimeDirProblem(perms);
+      String why;
       if (owner != Os.uid()) {
         fail("runtime dir " + dir + " is owned by uid " + owner + ", not by you; set TWIN_RUNTIME_DIR to a "
             + "directory of your own");
-      } else if (perms.stream().anyMatch(p -> p.name().startsWith("OTHERS")) || perms.contains(PosixFilePermission.GROUP_WRITE)) {
-        fail("runtime dir " + dir + " is open to other users (" + mode + "); chmod 700 " + dir);
+      } else if (open != null) {
+        // go-rw, not 700: the search bits are twin's own (see Locations.ensureRuntimeDir).
+        fail("runtime dir " + dir + " is open to other users (" + mode + ": " + open + "); chmod go-rw " + dir);
+      } else if ((why = unusable(dir)) != null) {
+        fail("runtime dir " + dir + " " + why + "; set TWIN_RUNTIME_DIR");
       } else {
-        ok("runtime dir " + dir + " (" + mode + (perms.contains(PosixFilePermission.GROUP_EXECUTE)
-            ? ", shared by ACL: twin.allowed-users" : "") + ")");
+        ok("runtime dir " + dir + " (" + mode + (mode.endsWith("------") ? ""
+            : "; search only, no listing: as twin sets it for a twin run as another user, or with the ACL of "
+                + "twin.allowed-users") + ")");
       }
     } catch (IOException e) {
       fail("runtime dir " + dir + ": " + Os.reason(e));
@@ -158,19 +165,50 @@ final class DoctorCommand implements Callable<Integer> {
   }
 
   private void checkWritable(String what, Path dir) {
-    if (Files.isDirectory(dir)) {
-      if (Files.isWritable(dir)) {
-        ok(what + " " + dir);
-      } else {
-        fail(what + " " + dir + " is not writable by you; set " + variable(what) + " or fix its owner");
-      }
-      return;
-    }
-    Path parent = existingParent(dir);
-    if (parent != null && Files.isWritable(parent)) {
-      ok(what + " " + dir + " (made at first use)");
+    String why = unusable(dir);
+    if (why != null) {
+      fail(what + " " + dir + " " + why + "; set " + variable(what) + " (or fix the directory)");
     } else {
-      fail(what + " " + dir + " cannot be made (" + parent + " is not writable); set " + variable(what));
+      ok(what + " " + dir + (Files.isDirectory(dir) ? "" : " (made at first use)"));
+    }
+  }
+
+  /**
+   * Why twin could neither write in {@code dir} nor make it, as a phrase after its name, or null.
+   * Tries, as twin would: a file in the directory, or a directory in its nearest existing
+   * ancestor; the probe is removed at once. (Permission bits alone do not tell: root passes
+   * them, and /proc takes no new directory from anyone.)
+   */
+  static String unusable(Path dir) {
+    Path target = dir.toAbsolutePath();
+    if (Files.exists(target)) {
+      if (!Files.isDirectory(target)) {
+        return "is not a directory";
+      }
+      String why = probe(target, false);
+      return why == null ? null : "is not writable by you (" + why + ")";
+    }
+    Path parent = existingParent(target);
+    if (parent == null) {
+      return "cannot be made: none of its parents exists";
+    }
+    if (!Files.isDirectory(parent)) {
+      return "cannot be made: " + parent + " is not a directory";
+    }
+    String why = probe(parent, true);
+    return why == null ? null : "cannot be made: no directory can be made in " + parent + " (" + why + ")";
+  }
+
+  private static String probe(Path dir, boolean directory) {
+    try {
+      Path made = directory ? Files.createTempDirectory(dir, ".twin-doctor-")
+          : Files.createTempFile(dir, ".twin-doctor-", ".probe");
+      Files.delete(made);
+      return null;
+    } catch (IOException e) {
+      return Os.reason(e);
+    } catch (UnsupportedOperationException | SecurityException e) {
+      return e.getMessage();
     }
   }
 

@@ -207,7 +207,7 @@ public final class LaunchCommand implements Callable<Integer>, Direct.Streamed {
   private int detach(Environment world, LaunchPlan plan, String idle, String lifetime, PrintWriter out,
       PrintWriter err) throws IOException {
     Path runtime = world.locations().runtimeDir();
-    Locations.ensurePrivateDir(runtime, "rwx------");
+    Locations.ensureRuntimeDir(runtime, false);
     Path twins = Locations.ensurePrivateDir(TwinLocator.twinsDir(runtime), "rwx------");
     Path dir = Locations.ensurePrivateDir(twins.resolve(plan.twinId()), "rwx------");
     Path log = dir.resolve("supervisor.log");

@@ -78,7 +78,7 @@ public final class SuperviseCommand implements Callable<Integer> {
       SharedAccess.tool("setfacl");
     }
     // twin launch --detach made these already; under systemd (twin@.service) nobody has.
-    twin.Locations.ensurePrivateDir(runtime, "rwx------");
+    twin.Locations.ensureRuntimeDir(runtime, false);
     twin.Locations.ensurePrivateDir(TwinLocator.twinsDir(runtime), "rwx------");
     twin.Locations.ensurePrivateDir(dir, "rwx------");
     Printer printer = Launches.printer(log, log, redactor);

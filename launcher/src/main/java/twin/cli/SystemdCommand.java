@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import twin.ExitCodes;
 import twin.Os;
 import twin.TwinException;
+import twin.plan.ShellQuote;
 import twin.capture.SystemdUnits;
 import twin.capture.UnitService;
 import twin.profile.ProfileException;
@@ -59,15 +60,23 @@ public final class SystemdCommand implements Runnable {
             + "/etc/systemd/system:/run/systemd/system:/lib/systemd/system:/usr/lib/systemd/system).")
     String unitPath;
 
-    /** The drop-in; warns on {@code err} when twin@NAME would not find the profile under {@code root}. */
-    DropIn dropIn(Path root, PrintWriter err) throws ProfileException {
+    /** The profile file to copy to /etc/twin/profiles, set by {@link #dropIn} when it is missing there. */
+    Path missingProfile;
+
+    /**
+     * The drop-in; warns on {@code err} when twin@NAME would not find the profile under {@code root}
+     * ({@code copyHint}: how to put it there).
+     */
+    DropIn dropIn(Path root, PrintWriter err, String copyHint) throws ProfileException {
       Environment world = Environment.current();
-      String name = world.loadProfile(profile).name();
+      twin.profile.Profile loaded = world.loadProfile(profile);
+      String name = loaded.name();
       // twin@.service runs 'twin supervise ... %i' with TWIN_PROFILES=/etc/twin/profiles.
       Path profiles = root.resolve("etc/twin/profiles");
       if (!Files.isRegularFile(profiles.resolve(name + ".yaml")) && !Files.isRegularFile(profiles.resolve(name + ".yml"))) {
+        missingProfile = loaded.file().toAbsolutePath();
         err.println("twin: warning: twin@" + name + " reads its profile from /etc/twin/profiles/" + name
-            + ".yaml, which is missing" + (root.equals(Path.of("/")) ? "" : " under " + root) + "; copy it there");
+            + ".yaml, which is missing" + (root.equals(Path.of("/")) ? "" : " under " + root) + "; " + copyHint);
       }
       SystemdUnits units = unitPath != null
           ? new SystemdUnits(Arrays.stream(unitPath.split(":")).filter(d -> !d.isEmpty()).map(Path::of).toList())
@@ -90,7 +99,7 @@ public final class SystemdCommand implements Runnable {
     @Override
     public Integer call() throws ProfileException {
       PrintWriter err = spec.commandLine().getErr();
-      DropIn dropIn = target.dropIn(Path.of("/"), err);
+      DropIn dropIn = target.dropIn(Path.of("/"), err, "copy it there");
       dropIn.warnings().forEach(w -> err.println("twin: warning: " + w));
       err.flush();
       PrintWriter out = spec.commandLine().getOut();
@@ -102,8 +111,11 @@ public final class SystemdCommand implements Runnable {
 
   /** {@code twin systemd install}: write the drop-in and say what to run next. */
   @Command(name = "install", mixinStandardHelpOptions = true,
-      description = "Writes the drop-in to ROOT/etc/systemd/system/twin@PROFILE.service.d/twin.conf and prints "
-          + "the commands that start the twin.")
+      description = {"Writes the drop-in to ROOT/etc/systemd/system/twin@PROFILE.service.d/twin.conf and prints "
+          + "the commands that start the twin (first the one that copies the profile to /etc/twin/profiles, "
+          + "when it is not there yet).",
+          "A twin.conf that is there already and differs from twin's (edited by hand, or from an older unit) "
+          + "is kept, with a warning, unless --force."})
   static final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -112,31 +124,66 @@ public final class SystemdCommand implements Runnable {
     Target target = new Target();
 
     @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
-        description = "Write under DIR instead of / (default: ${DEFAULT-VALUE}).")
+        description = "Write under DIR, an existing directory, instead of / (default: ${DEFAULT-VALUE}).")
     Path root;
+
+    @Option(names = "--force", description = "Replace a twin.conf that differs from twin's.")
+    boolean force;
 
     @Override
     public Integer call() throws ProfileException {
       PrintWriter err = spec.commandLine().getErr();
-      DropIn dropIn = target.dropIn(root, err);
-      Path file = root.resolve("etc/systemd/system").resolve(dropIn.relativePath());
-      try {
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, dropIn.text(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new TwinException(ExitCodes.NOT_PERMITTED, "cannot write " + file + ": " + Os.reason(e), e);
+      if (!Files.isDirectory(root)) {
+        throw TwinException.usage("--root " + root + ": " + (Files.exists(root) ? "not a directory" : "no such directory"));
       }
+      DropIn dropIn = target.dropIn(root, err, "the first command below copies it there");
+      Path file = root.resolve("etc/systemd/system").resolve(dropIn.relativePath());
+      String wrote = write(file, dropIn.text(), err);
       dropIn.warnings().forEach(w -> err.println("twin: warning: " + w));
-      err.println("twin: wrote " + file);
+      if (wrote != null) {
+        err.println(wrote);
+      }
       err.flush();
       String name = dropIn.profile();
       PrintWriter out = spec.commandLine().getOut();
+      if (target.missingProfile != null) {
+        out.println("install -D -m 0644 " + ShellQuote.quote(target.missingProfile.toString()) + " "
+            + ShellQuote.quote(root.resolve("etc/twin/profiles/" + name + ".yaml").toString()));
+      }
       out.println("systemctl daemon-reload");
       out.println("systemctl start twin@" + name);
       // Each twin@ instance has its own runtime dir (see twin@.service), so attach names it.
       out.println("TWIN_RUNTIME_DIR=/run/twin/" + name + " twin attach " + name);
       out.flush();
       return ExitCodes.OK;
+    }
+
+    /**
+     * Writes the drop-in unless a different one is there and not {@code --force}: an admin's
+     * edits are never lost. Returns the line to report, or null when a warning said it all.
+     */
+    private String write(Path file, String text, PrintWriter err) {
+      try {
+        if (Files.isRegularFile(file)) {
+          String there = Files.readString(file, StandardCharsets.UTF_8);
+          if (there.equals(text)) {
+            return "twin: " + file + " is up to date";
+          }
+          if (!force) {
+            String unit = "twin systemd unit " + ShellQuote.quote(target.profile)
+                + (target.service == null ? "" : " --service " + ShellQuote.quote(target.service))
+                + (target.unitPath == null ? "" : " --unit-path " + ShellQuote.quote(target.unitPath));
+            err.println("twin: warning: kept " + file + " (differs from twin's; see how: " + unit + " | diff "
+                + ShellQuote.quote(file.toString()) + " -; replace it: --force)");
+            return null;
+          }
+        }
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return "twin: wrote " + file;
+      } catch (IOException e) {
+        throw TwinException.cannotWrite(file, e);
+      }
     }
   }
 }

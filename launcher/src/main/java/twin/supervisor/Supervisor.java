@@ -77,7 +77,7 @@ public final class Supervisor implements AutoCloseable, SessionOpener {
     boolean switchUser = twinUid != invokingUid;
     Path privateDir = plan.privateDir();
     // A twin running as another user must be able to pass through the runtime dir to its own.
-    Locations.ensurePrivateDir(privateDir.getParent(), switchUser ? "rwx--x--x" : "rwx------");
+    Locations.ensureRuntimeDir(privateDir.getParent(), switchUser);
     Locations.ensurePrivateDir(privateDir, "rwx------");
     ServerSocketChannel server = null;
     TwinProcess process = null;

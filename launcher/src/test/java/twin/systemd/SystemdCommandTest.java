@@ -47,18 +47,77 @@ class SystemdCommandTest {
 
   @Test
   void installWritesTheDropInUnderRootAndPrintsWhatToRunNext() throws Exception {
-    Path root = tmp.resolve("root");
+    Path root = Files.createDirectories(tmp.resolve("root"));
 
     Run run = twin("systemd", "install", DEMO_PROFILE, "--root", root.toString(), "--unit-path", units.toString());
 
     assertThat(run.code()).as(run.err()).isZero();
     Path file = root.resolve("etc/systemd/system/twin@demo.service.d/twin.conf");
     assertThat(file).content().contains("User=demo\n");
-    assertThat(run.out().lines()).containsExactly("systemctl daemon-reload", "systemctl start twin@demo",
-        "TWIN_RUNTIME_DIR=/run/twin/demo twin attach demo");
+    // The profile is not in place yet: the first command puts it there.
+    assertThat(run.out().lines()).containsExactly(
+        "install -D -m 0644 " + Path.of(DEMO_PROFILE).toAbsolutePath().normalize() + " " + root.resolve("etc/twin/profiles/demo.yaml"),
+        "systemctl daemon-reload", "systemctl start twin@demo", "TWIN_RUNTIME_DIR=/run/twin/demo twin attach demo");
     assertThat(run.err()).contains("twin: wrote " + file)
         .contains("twin: warning: twin@demo reads its profile from /etc/twin/profiles/demo.yaml, which is missing under "
-            + root);
+            + root + "; the first command below copies it there");
+  }
+
+  @Test
+  void installKeepsADropInEditedByHandUnlessForce() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("root"));
+    String[] install = {"systemd", "install", DEMO_PROFILE, "--root", root.toString(), "--unit-path", units.toString()};
+    assertThat(twin(install).code()).isZero();
+    Path file = root.resolve("etc/systemd/system/twin@demo.service.d/twin.conf");
+    String twins = Files.readString(file);
+
+    Run again = twin(install);
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.err()).contains("twin: " + file + " is up to date").doesNotContain("wrote");
+
+    String edited = twins + "MemoryMax=1G\n";
+    Files.writeString(file, edited);
+    Run kept = twin(install);
+    assertThat(kept.code()).as(kept.err()).isZero();
+    assertThat(file).hasContent(edited);
+    assertThat(kept.err()).contains("twin: warning: kept " + file + " (differs from twin's; see how: twin systemd unit "
+        + DEMO_PROFILE + " --unit-path " + units + " | diff " + file + " -; replace it: --force)")
+        .doesNotContain("wrote");
+
+    Run forced = twin(java.util.stream.Stream.concat(java.util.Arrays.stream(install), java.util.stream.Stream.of("--force"))
+        .toArray(String[]::new));
+    assertThat(forced.code()).as(forced.err()).isZero();
+    assertThat(forced.err()).contains("twin: wrote " + file);
+    assertThat(file).hasContent(twins);
+  }
+
+  @Test
+  void installRefusesARootThatIsNoDirectory() throws Exception {
+    Path missing = tmp.resolve("nonexistent");
+    Run run = twin("systemd", "install", DEMO_PROFILE, "--root", missing.toString(), "--unit-path", units.toString());
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err().lines()).containsExactly("twin: error: --root " + missing + ": no such directory");
+    assertThat(run.out()).isEmpty();
+    assertThat(missing).doesNotExist();
+
+    Path file = Files.writeString(tmp.resolve("file"), "x");
+    run = twin("systemd", "install", DEMO_PROFILE, "--root", file.toString(), "--unit-path", units.toString());
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err().lines()).containsExactly("twin: error: --root " + file + ": not a directory");
+  }
+
+  @Test
+  void aDropInPathThatCannotBeIsOneLineAndExit2() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("root"));
+    Files.writeString(root.resolve("etc"), "a file where a directory should be");
+
+    Run run = twin("systemd", "install", DEMO_PROFILE, "--root", root.toString(), "--unit-path", units.toString());
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err().lines().filter(l -> !l.startsWith("twin: warning:"))).containsExactly("twin: error: cannot write "
+        + root.resolve("etc/systemd/system/twin@demo.service.d/twin.conf") + ": not a directory");
+    assertThat(run.out()).isEmpty();
   }
 
   @Test
@@ -71,6 +130,7 @@ class SystemdCommandTest {
 
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.err()).doesNotContain("warning");
+    assertThat(run.out().lines().findFirst()).contains("systemctl daemon-reload");
   }
 
   @Test

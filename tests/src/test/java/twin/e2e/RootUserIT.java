@@ -78,6 +78,15 @@ class RootUserIT {
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.stdout()).contains("\"" + USER + "\"");
     assertThat(Host.twinPids(base.resolve("run"))).isEmpty();
+
+    // The twin user had to pass through the runtime dir: 0711, which doctor takes as twin's own.
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(base.resolve("run"))))
+        .isEqualTo("rwx--x--x");
+    TwinCli.Result doctor = twin.run(Duration.ofSeconds(30), null, "doctor");
+    assertThat(doctor.stdout()).as(doctor.describe())
+        .contains("  ok    runtime dir " + base.resolve("run") + " (rwx--x--x; search only, no listing")
+        .doesNotContain("FAIL");
+    assertThat(doctor.exitCode()).as(doctor.describe()).isZero();
   }
 
   private static String run(String... command) {
