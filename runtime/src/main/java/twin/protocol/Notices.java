@@ -10,4 +10,11 @@ public final class Notices {
    */
   public static final String UNSTOPPABLE =
       "the evaluation could not be stopped; press Ctrl-C again to leave it behind and restart the twin";
+
+  /**
+   * Sent when a session of a script kind (eval, run, sql, piped stdin) stopped at a form that failed,
+   * with text after it left unevaluated.
+   */
+  public static final String STOPPED_AT_ERROR =
+      "stopped at the first error: the forms after it were not evaluated";
 }

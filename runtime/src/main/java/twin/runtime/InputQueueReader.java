@@ -63,6 +63,12 @@ final class InputQueueReader extends Reader {
     }
   }
 
+  /** True when text has arrived that was not read yet: a read would not wait. */
+  @Override
+  public synchronized boolean ready() {
+    return pending.length() > 0 || closed;
+  }
+
   @Override
   public void close() {
     finish();

@@ -162,8 +162,22 @@ final class Sessions {
     return (String) ((IFn) Clojure.var("clojure.core", "clojure-version")).invoke();
   }
 
+  /**
+   * Sessions that run a script (twin eval, run, sql, a launch's -e or piped stdin) stop at the first
+   * form that fails, as a script does: a guard such as an assert keeps the forms after it from
+   * running. The console, attach and init sessions go on, as a REPL does.
+   */
+  static final java.util.Set<String> SCRIPT_KINDS = java.util.Set.of("eval", "run", "sql", "stdin");
+
+  /** Thrown out of prepl's out-fn to end a script session at its first failure. */
+  private static final class StopAtError extends RuntimeException {
+    StopAtError() {
+      super("stopped at the first error", null, false, false);
+    }
+  }
+
   void open(int id, String kind) {
-    Session session = new Session(id);
+    Session session = new Session(id, SCRIPT_KINDS.contains(kind));
     if (sessions.putIfAbsent(id, session) == null) {
       session.start(kind);
     }
@@ -198,9 +212,13 @@ final class Sessions {
     /** An interrupt's escalation is running: a second interrupt starts no other. */
     private final java.util.concurrent.atomic.AtomicBoolean escalating = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile String ns = "user";
+    private final boolean stopAtError;
+    private boolean stopped;
+    private LineNumberingPushbackReader reader;
 
-    Session(int id) {
+    Session(int id, boolean stopAtError) {
       this.id = id;
+      this.stopAtError = stopAtError;
       this.input = new InputQueueReader(() -> wire.send(Frame.of(id, FrameType.READY, currentNs())));
     }
 
@@ -221,13 +239,20 @@ final class Sessions {
     private void run() {
       SessionOutput.set(text -> wire.send(Frame.of(id, FrameType.OUT, text)));
       try {
-        prepl.invoke(new LineNumberingPushbackReader(input), new AFn() {
+        reader = new LineNumberingPushbackReader(input);
+        prepl.invoke(reader, new AFn() {
           @Override
           public Object invoke(Object message) {
             deliver((ILookup) message);
             return null;
           }
         });
+      } catch (StopAtError stop) {
+        if (textFollows()) {
+          wire.send(Frame.of(id, FrameType.NOTICE, twin.protocol.Notices.STOPPED_AT_ERROR));
+        }
+        // The client waits for the input to be consumed: it was, as far as it will ever be.
+        wire.send(Frame.of(id, FrameType.READY, ns));
       } catch (Throwable t) {
         wire.send(Frame.of(id, FrameType.NOTICE, "session ended abnormally: " + t));
       } finally {
@@ -237,8 +262,29 @@ final class Sessions {
       }
     }
 
+    /** True when what is left of the input, as far as it has arrived, holds more than blanks. */
+    private boolean textFollows() {
+      try {
+        while (reader.ready()) {
+          int c = reader.read();
+          if (c < 0) {
+            return false;
+          }
+          if (!Character.isWhitespace(c) && c != ',') {
+            return true;
+          }
+        }
+      } catch (java.io.IOException e) {
+        return true;
+      }
+      return false;
+    }
+
     private void deliver(ILookup message) {
       Object tag = message.valAt(TAG);
+      if (tag == RET && stopped) {
+        throw new StopAtError(); // prepl's outer catch reports again what its inner one did
+      }
       if (tag == RET) {
         // prepl does not flush *out* and *err* before :ret; flush so output precedes the result.
         flush(RT.OUT.deref());
@@ -250,6 +296,10 @@ final class Sessions {
         wire.send(Frame.of(id, FrameType.RET, String.valueOf(message.valAt(NS)),
             ms == null ? "" : ms.toString(), failed ? "exception" : "ok", printed,
             String.valueOf(message.valAt(FORM, ""))));
+        if (failed && stopAtError) {
+          stopped = true;
+          throw new StopAtError();
+        }
       } else if (tag == OUT) {
         wire.send(Frame.of(id, FrameType.OUT, String.valueOf(message.valAt(VAL))));
       } else if (tag == ERR) {

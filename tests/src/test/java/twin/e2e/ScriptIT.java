@@ -27,19 +27,51 @@ class ScriptIT {
   }
 
   @Test
-  void aThrowingFormGivesExitOneWithClojuresErrorAndTheOtherValues() {
+  void aThrowingFormGivesExitOneWithClojuresErrorAndStopsTheForms() {
     TwinCli.Result r = twin.run("launch", "demo",
         "-e", "(+ 1 2)",
         "-e", "(/ 1 0)",
         "-e", "(str \"after\" \"wards\")");
 
     assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
-    assertThat(r.stdoutLines()).as(r.describe()).containsExactly("3", "\"afterwards\"");
+    assertThat(r.stdoutLines()).as("a script stops at its first error%n%s", r.describe()).containsExactly("3");
     assertThat(r.stderr()).as(r.describe())
         .containsPattern("Execution error \\(ArithmeticException\\) at .*")
-        .contains("Divide by zero");
+        .contains("Divide by zero")
+        .contains("twin: stopped at the first error: the forms after it were not evaluated");
     assertThat(r.stdout()).as("errors go to stderr only").doesNotContain("Divide by zero");
     assertThat(r.stackTraceLines()).as(r.describe()).isEmpty();
+  }
+
+  @Test
+  void aFileStopsAtAFailedGuardOrASyntaxErrorAndWhatFollowsNeverRuns() throws Exception {
+    Path marker = temp.resolve("dangerous-write");
+    String write = "(spit " + Fixtures.q(marker) + " \"written\")\n";
+    Path guarded = java.nio.file.Files.writeString(temp.resolve("guarded.clj"),
+        "(println \"checking\")\n(assert (= (System/getenv \"DEMO_PORT\") \"no-such-port\") \"wrong environment\")\n" + write);
+    Path broken = java.nio.file.Files.writeString(temp.resolve("broken.clj"), "(+ 1 1)\n(let [x] oops))\n" + write);
+    String id = DetachedSupport.detach(twin, "demo").id();
+    try {
+      for (String target : java.util.List.of("demo", id)) {
+        for (Path file : java.util.List.of(guarded, broken)) {
+          TwinCli.Result r = twin.run("run", target, file.toString());
+          assertThat(r.exitCode()).as(r.describe()).isEqualTo(1);
+          assertThat(r.stderrLines()).as(r.describe())
+              .contains("twin: stopped at the first error: the forms after it were not evaluated");
+          assertThat(marker).as("the form after the error ran: %s", r.describe()).doesNotExist();
+        }
+      }
+      // Nothing after the failing form: no notice.
+      TwinCli.Result last = twin.run("eval", id, "(+ 1 1)", "(/ 1 0)");
+      assertThat(last.exitCode()).as(last.describe()).isEqualTo(1);
+      assertThat(last.stdoutLines()).containsExactly("2");
+      assertThat(last.stderr()).as(last.describe()).contains("Divide by zero").doesNotContain("stopped at");
+      // The twin's other sessions go on: an attached REPL is no script.
+      TwinCli.Result after = twin.run("eval", id, "(+ 20 22)");
+      assertThat(after.stdoutLines()).as(after.describe()).containsExactly("42");
+    } finally {
+      twin.run("stop", id);
+    }
   }
 
   @Test
