@@ -138,6 +138,7 @@ public final class CaptureCommand implements Callable<Integer> {
         : SystemdUnits.standard(System.getenv());
     UnitService unit = units.load(target.unit);
     SystemdUnits.requireJava(unit);
+    unit.warnings().forEach(w -> err.println("twin: warning: " + w));
     Path workdir = Path.of(unit.workingDirectory() == null || unit.workingDirectory().equals("~")
         ? "/" : unit.workingDirectory());
     JavaCommandLine command = JavaCommandLine.parse(unit.execStart(), workdir);
@@ -162,7 +163,8 @@ public final class CaptureCommand implements Callable<Integer> {
         workdir, -1, user);
     // The unit's name is the service's name: orders.service gives orders, worker@blue.service worker-blue.
     String profileName = name != null ? name : unitProfileName(unit);
-    return ProfileCapture.capture(asUnit, command, profileName, output, envFiles, "unit " + unit.unitName());
+    return ProfileCapture.capture(asUnit, command, profileName, output, envFiles, "unit " + unit.unitName(),
+        unit.execEnvironment());
   }
 
   private static String unitProfileName(UnitService unit) {

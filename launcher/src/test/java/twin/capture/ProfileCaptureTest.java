@@ -129,6 +129,18 @@ class ProfileCaptureTest {
   }
 
   @Test
+  void aSecretValueAnywhereInTheCommandLineIsMaskedByValueWithAWarning() {
+    // A unit's ExecStart= with --auth ${API_TOKEN}: the value came from an EnvironmentFile= the profile only names.
+    List<String> argv = List.of("java", "-cp", "a.jar", "Main", "--auth", "s3cr3t-from-unit");
+    LiveProcess p = new LiveProcess(0, argv, Path.of("/jdk/bin/java"), Map.of(), Path.of("/srv"), -1, "root");
+    CapturedProfile captured = ProfileCapture.capture(p, JavaCommandLine.parse(argv, temp), "svc", null, List.of(),
+        "unit svc.service", Map.of("API_TOKEN", "s3cr3t-from-unit"));
+    assertThat(captured.yaml()).doesNotContain("s3cr3t-from-unit").contains("\"***\"");
+    assertThat(captured.warnings()).contains("the argument *** holds a secret: the profile has it masked; "
+        + "put the value back by hand if the twin needs it");
+  }
+
+  @Test
   void aBadNameIsAUsageError() {
     assertThatThrownBy(() -> capture(temp.resolve("x.yaml"), "Orders"))
         .isInstanceOfSatisfying(TwinException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE))
