@@ -139,4 +139,57 @@ class CaptureUnitTest {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err().strip()).isEqualTo("twin: error: unit nosuch.service not found (searched: " + tmp + ")");
   }
+
+  @Test
+  void withoutNameTheProfileIsNamedAfterTheOutputFileWhichIsHowLaunchFindsIt() throws Exception {
+    Path file = tmp.resolve("dsnap.yaml");
+    Run run = capture("--unit", "orders", "--unit-path", unitPath, "--snapshot", "-o", file.toString());
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(new ProfileLoader().load(file).name()).isEqualTo("dsnap");
+    assertThat(run.err()).doesNotContain("warning: the profile is named");
+  }
+
+  @Test
+  void aNameThatIsNotTheFileNameIsWrittenWithAWarningSayingHowToLaunchIt() throws Exception {
+    Path file = tmp.resolve("other.yaml");
+    Run run = capture("--unit", "orders", "--unit-path", unitPath, "--name", "orders", "-o", file.toString());
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(new ProfileLoader().load(file).name()).isEqualTo("orders");
+    assertThat(run.err()).contains("twin: warning: the profile is named 'orders' but twin finds a profile by its "
+        + "file name, so twin launch orders will not find " + file + ": name the file orders.yaml, or launch it by "
+        + "its path\n");
+  }
+
+  @Test
+  void anExistingProfileIsRefusedUnlessForce() throws Exception {
+    Path file = Files.writeString(tmp.resolve("orders.yaml"), "name: mine\n");
+
+    Run refused = capture("--unit", "orders", "--unit-path", unitPath, "-o", file.toString());
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).isEqualTo("twin: error: " + file + " already exists; give another -o FILE, or add "
+        + "--force to replace it\n");
+    assertThat(Files.readString(file)).isEqualTo("name: mine\n");
+
+    Run forced = capture("--unit", "orders", "--unit-path", unitPath, "-o", file.toString(), "--force");
+    assertThat(forced.code()).as(forced.err()).isZero();
+    assertThat(new ProfileLoader().load(file).source().value()).isEqualTo("orders.service");
+  }
+
+  @Test
+  void anEmptyOrDirectoryOutputIsOneLineThatNamesThePathOnce() {
+    Run empty = capture("--unit", "orders", "--unit-path", unitPath, "-o", "");
+    assertThat(empty.code()).isEqualTo(2);
+    assertThat(empty.err()).isEqualTo("twin: error: -o needs a file name, e.g. -o profiles/orders.yaml\n");
+
+    Run dir = capture("--unit", "orders", "--unit-path", unitPath, "-o", tmp.toString());
+    assertThat(dir.code()).isEqualTo(2);
+    assertThat(dir.err()).isEqualTo("twin: error: -o " + tmp + " is a directory; name a file in it, e.g. -o "
+        + tmp.resolve("NAME.yaml") + "\n");
+
+    Run force = capture("--unit", "orders", "--unit-path", unitPath, "--force");
+    assertThat(force.code()).isEqualTo(2);
+    assertThat(force.err()).isEqualTo("twin: error: --force replaces the file of -o FILE; there is none\n");
+  }
 }
