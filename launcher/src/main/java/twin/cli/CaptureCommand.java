@@ -18,6 +18,7 @@ import twin.capture.ProcReader;
 import twin.capture.ProfileCapture;
 import twin.capture.SystemdUnits;
 import twin.capture.UnitService;
+import twin.plan.LaunchPlanner;
 import twin.profile.ProfileSource;
 
 /** {@code twin capture}: write a profile of a running JVM, read from /proc. */
@@ -122,6 +123,11 @@ public final class CaptureCommand implements Callable<Integer> {
       long pid = target.pid != null ? target.pid : matchOne(reader, target.match, err);
       LiveProcess process = reader.read(pid);
       JavaCommandLine command = JavaCommandLine.parse(process.cmdline(), process.cwd());
+      String twinRole = twinRole(process, command);
+      if (twinRole != null) {
+        err.println("twin: warning: pid " + pid + " is " + twinRole + ", not the service: capture the service's own "
+            + "JVM (twin ps lists twins and their pids)");
+      }
       if (snapshot) {
         profile = ProfileCapture.capture(process, command, profileName, output);
       } else {
@@ -205,6 +211,23 @@ public final class CaptureCommand implements Callable<Integer> {
     String stem = file.endsWith(".yaml") ? file.substring(0, file.length() - 5)
         : file.endsWith(".yml") ? file.substring(0, file.length() - 4) : null;
     return stem != null && stem.matches("[a-z0-9][a-z0-9-]*") ? stem : null;
+  }
+
+  /**
+   * What twin process {@code process} is (a twin's JVM, or twin's own launcher or supervisor), or
+   * null when it is not twin's: capturing one of those is almost certainly a mistaken pid.
+   */
+  static String twinRole(LiveProcess process, JavaCommandLine command) {
+    String profile = process.env().get("TWIN_PROFILE");
+    if (LaunchPlanner.RUNTIME_MAIN.equals(command.main())
+        || ("1".equals(process.env().get("TWIN")) && profile != null)) {
+      return "a twin's JVM" + (profile == null ? "" : " (profile '" + profile + "')");
+    }
+    if ("twin.Main".equals(command.main())
+        || (command.jar() != null && (command.jar().equals("twin.jar") || command.jar().endsWith("/twin.jar")))) {
+      return command.args().contains("supervise") ? "a twin's supervisor" : "twin itself";
+    }
+    return null;
   }
 
   private static String unitProfileName(UnitService unit) {

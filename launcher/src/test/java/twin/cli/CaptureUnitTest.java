@@ -192,4 +192,26 @@ class CaptureUnitTest {
     assertThat(force.code()).isEqualTo(2);
     assertThat(force.err()).isEqualTo("twin: error: --force replaces the file of -o FILE; there is none\n");
   }
+
+  @Test
+  void twinsOwnProcessesAreRecognised() {
+    Path java = Path.of("/usr/bin/java");
+    twin.capture.LiveProcess twinJvm = new twin.capture.LiveProcess(7, List.of("java", "-cp", "a.jar:twin-runtime.jar",
+        "twin.runtime.TwinMain"), java, Map.of("TWIN", "1", "TWIN_PROFILE", "orders"), tmp, 0, "root");
+    twin.capture.LiveProcess supervisor = new twin.capture.LiveProcess(8, List.of("java", "-cp",
+        "/usr/share/twin/twin.jar", "twin.Main", "supervise", "--id", "x"), java, Map.of(), tmp, 0, "root");
+    twin.capture.LiveProcess launcher = new twin.capture.LiveProcess(9, List.of("java", "-jar",
+        "/usr/share/twin/twin.jar", "launch", "orders"), java, Map.of(), tmp, 0, "root");
+    twin.capture.LiveProcess service = new twin.capture.LiveProcess(10, List.of("java", "-jar", "orders.jar"), java,
+        Map.of(), tmp, 0, "root");
+
+    assertThat(role(twinJvm)).isEqualTo("a twin's JVM (profile 'orders')");
+    assertThat(role(supervisor)).isEqualTo("a twin's supervisor");
+    assertThat(role(launcher)).isEqualTo("twin itself");
+    assertThat(role(service)).isNull();
+  }
+
+  private String role(twin.capture.LiveProcess p) {
+    return CaptureCommand.twinRole(p, twin.capture.JavaCommandLine.parse(p.cmdline(), tmp));
+  }
 }
