@@ -87,7 +87,7 @@ public final class ProcReader {
         }
       } catch (AccessDeniedException e) {
         throw TwinException.notPermitted("cannot read the environment of pid " + pid + " (user " + user
-            + "): run as root or as " + user);
+            + "): " + runAs(user));
       }
       if (!Files.isDirectory(dir)) {
         throw ended(pid);
@@ -271,6 +271,13 @@ public final class ProcReader {
       }
     }
     return env;
+  }
+
+  /** What to do about another user's process: "run as root", or also as that user when it is not root. */
+  static String runAs(String user) {
+    // As root nothing is refused; as the process's own user, something else stops us (hidepid, dumpable).
+    return user.equals("root") || user.equals(System.getProperty("user.name"))
+        ? "run as root" : "run as root or as " + user;
   }
 
   private static TwinException ended(long pid) {

@@ -42,16 +42,18 @@ public final class ProfileCapture {
    */
   public static CapturedProfile capture(LiveProcess process, JavaCommandLine command, String name, Path output) {
     return capture(process, command, name, output, List.of(),
-        "pid " + process.pid() + " (user " + process.user() + ")");
+        "pid " + process.pid() + " (user " + process.user() + ")", Map.of());
   }
 
   /**
    * The profile of a service launched as {@code command} with {@code process}'s environment,
    * workdir and user, naming {@code envFiles} (the service's own, e.g. a unit's
    * EnvironmentFile=) before the one twin writes for secrets; {@code origin} says where it came from.
+   * The values of secret variables, of the process's environment and of {@code alsoKnown} (e.g. what
+   * a unit's ExecStart= was expanded with), are masked wherever they appear in the command line.
    */
   public static CapturedProfile capture(LiveProcess process, JavaCommandLine command, String name, Path output,
-      List<Path> envFiles, String origin) {
+      List<Path> envFiles, String origin, Map<String, String> alsoKnown) {
     String profileName = name == null ? deriveName(command) : name;
     if (!NAME.matcher(profileName).matches()) {
       throw TwinException.usage("--name must match [a-z0-9][a-z0-9-]*, not '" + profileName + "'");
@@ -76,8 +78,9 @@ public final class ProfileCapture {
       throw TwinException.usage("the environment holds secrets (" + String.join(", ", secrets.keySet())
           + "); use -o FILE so they go to a 0600 env file beside it");
     }
-    warnMasked("JVM option", command.jvmOptions(), warnings);
-    warnMasked("argument", command.args(), warnings);
+    Redactor redactor = Redactor.none().plus(process.env()).plus(alsoKnown);
+    warnMasked("JVM option", command.jvmOptions(), redactor, warnings);
+    warnMasked("argument", command.args(), redactor, warnings);
 
     List<String> classpath = command.classpath();
     if (command.jar() == null && classpath.isEmpty()) {
@@ -90,7 +93,7 @@ public final class ProfileCapture {
         command.jar(), command.main(), command.args(), command.jvmOptions(), env,
         allEnvFiles(envFiles, secrets.isEmpty() ? null : envFile.getFileName()), process.user(), null, null);
     String yaml = header(origin, secrets.isEmpty() ? null : envFile.getFileName())
-        + new ProfileRenderer().render(profile, Redactor.none());
+        + new ProfileRenderer().render(profile, redactor);
     try {
       new ProfileLoader().parse(yaml, file);
     } catch (ProfileException e) {
@@ -100,8 +103,8 @@ public final class ProfileCapture {
   }
 
   /** A warning for each of {@code args} the snapshot has masked, as the profile shows it. */
-  private static void warnMasked(String what, List<String> args, List<String> warnings) {
-    List<String> masked = Redactor.none().redactArgs(args);
+  private static void warnMasked(String what, List<String> args, Redactor redactor, List<String> warnings) {
+    List<String> masked = redactor.redactArgs(args);
     for (int i = 0; i < args.size(); i++) {
       if (!masked.get(i).equals(args.get(i))) {
         String shown = masked.get(i).equals(Redactor.MASK) && i > 0 ? masked.get(i - 1) + " " + Redactor.MASK

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -14,6 +16,8 @@ import java.util.stream.Stream;
 import twin.TwinException;
 import twin.capture.UnitFile.Setting;
 import twin.capture.UnitService.EnvironmentFileRef;
+import twin.profile.EnvFile;
+import twin.profile.ProfileException;
 
 /**
  * Reads service units from unit files as systemd would, without asking a running systemd: the
@@ -31,10 +35,17 @@ public final class SystemdUnits {
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private final List<Path> searchPath;
+  private final UnitSpecifiers.Host host;
 
   /** Units are looked up in {@code searchPath}, the first directory first. */
   public SystemdUnits(List<Path> searchPath) {
+    this(searchPath, UnitSpecifiers.Host.real());
+  }
+
+  /** As above; users' homes and ids come from {@code host}'s passwd file, %H from its host name. */
+  SystemdUnits(List<Path> searchPath, UnitSpecifiers.Host host) {
     this.searchPath = List.copyOf(searchPath);
+    this.host = host;
   }
 
   /** {@code $TWIN_UNIT_PATH} (colon-separated) if set and not empty, else {@link #DEFAULT_PATH}. */
@@ -58,8 +69,9 @@ public final class SystemdUnits {
    * the first unit file found, or for an instance {@code name@inst} from its template, then from
    * the drop-ins of every search-path directory in file-name order.
    *
-   * @throws TwinException (usage) if the unit is not found, masked, unreadable, malformed, or
-   *     has no {@code ExecStart=}
+   * @throws TwinException (usage) if the unit is not found, masked, unreadable, malformed, has no
+   *     or several {@code ExecStart=}, or a specifier twin cannot expand; (not permitted) if an
+   *     {@code EnvironmentFile=} its {@code ExecStart=} variables need is not readable
    */
   public UnitService load(String unitName) {
     UnitName name = UnitName.parse(unitName);
@@ -78,16 +90,84 @@ public final class SystemdUnits {
     List<Path> sources = new ArrayList<>();
     sources.add(file);
     sources.addAll(dropIns(name));
-    Settings settings = new Settings(name);
+    List<Setting> all = new ArrayList<>();
     for (Path source : sources) {
-      UnitFile.read(source).forEach(settings::apply);
+      all.addAll(UnitFile.read(source));
     }
-    if (settings.execStart.isEmpty()) {
+    // %u, %U and %h mean the unit's final User=, wherever it is set: find it before anything else.
+    UnitSpecifiers beforeUser = new UnitSpecifiers(name, null, host);
+    String user = null;
+    for (Setting setting : all) {
+      if (setting.key().equals("User")) {
+        user = Settings.orNull(beforeUser.expand(setting.value(), setting));
+      }
+    }
+    Settings settings = new Settings(new UnitSpecifiers(name, user, host));
+    all.forEach(settings::apply);
+    if (settings.execStarts.isEmpty()) {
       throw TwinException.usage("unit " + name.full() + " has no ExecStart=");
     }
-    return new UnitService(name.full(), settings.execStart, settings.environment,
-        settings.environmentFiles, settings.workingDirectory, settings.user, settings.group,
-        settings.slice, sources);
+    if (settings.execStarts.size() > 1) {
+      // Only Type=oneshot may have several, and then which one is the JVM is not for twin to guess.
+      throw TwinException.usage("unit " + name.full() + " has " + settings.execStarts.size() + " ExecStart= lines ("
+          + settings.execStarts.stream().map(e -> e.setting().where()).collect(Collectors.joining(", "))
+          + "); twin needs the one command that starts the JVM: capture the running JVM with --pid PID "
+          + "(or --match TEXT)");
+    }
+    ExecStart exec = settings.execStarts.get(0);
+    List<String> argv = exec.argv();
+    Map<String, String> used = Map.of();
+    List<String> warnings = new ArrayList<>();
+    if (ExecVariables.refersToVariables(argv)) {
+      Map<String, String> env = execEnvironment(name, user, settings, exec.setting());
+      Set<String> undefined = new LinkedHashSet<>();
+      argv = ExecVariables.expand(argv, env, undefined);
+      used = env;
+      for (String var : undefined) {
+        warnings.add(exec.setting().where() + ": ExecStart= refers to $" + var + ", which neither Environment= nor "
+            + "EnvironmentFile= of " + name.full() + " defines; it is empty, as systemd would make it");
+      }
+    }
+    return new UnitService(name.full(), argv, settings.environment,
+        settings.environmentFiles, settings.workingDirectory, user, settings.group,
+        settings.slice, sources, used, warnings);
+  }
+
+  /**
+   * The variables systemd would expand {@code ExecStart=} with: {@code $USER}, {@code $LOGNAME},
+   * {@code $HOME} and {@code $SHELL} when {@code User=} is set, then {@code Environment=}, then the
+   * {@code EnvironmentFile=} files in order (a missing optional one is skipped).
+   */
+  private Map<String, String> execEnvironment(UnitName name, String user, Settings settings, Setting exec) {
+    Map<String, String> env = new LinkedHashMap<>();
+    if (user != null) {
+      host.entry(user).ifPresent(f -> {
+        env.put("USER", f[0]);
+        env.put("LOGNAME", f[0]);
+        env.put("HOME", f[5]);
+        env.put("SHELL", f[6]);
+      });
+    }
+    env.putAll(settings.environment);
+    for (EnvironmentFileRef ref : settings.environmentFiles) {
+      if (ref.optional() && !Files.exists(ref.path())) {
+        continue;
+      }
+      String why = exec.where() + ": the variables in ExecStart= of " + name.full() + " need " + ref.path()
+          + " (EnvironmentFile=)";
+      if (!Files.exists(ref.path())) {
+        throw TwinException.usage(why + ", which does not exist (systemd would not start the service)");
+      }
+      if (!Files.isReadable(ref.path())) {
+        throw TwinException.notPermitted(why + ", which this user cannot read: run as root");
+      }
+      try {
+        env.putAll(EnvFile.parse(ref.path()));
+      } catch (ProfileException e) {
+        throw TwinException.usage(e.getMessage());
+      }
+    }
+    return env;
   }
 
   /** Fails unless {@code unit} starts java itself: twin cannot see through a wrapper script. */
@@ -148,19 +228,21 @@ public final class SystemdUnits {
     return List.copyOf(byName.values());
   }
 
+  /** One {@code ExecStart=} command line, specifiers expanded, and where it was set. */
+  private record ExecStart(List<String> argv, Setting setting) {}
+
   /** The settings so far, changed by each assignment in the order systemd reads them. */
   private static final class Settings {
-    private final UnitName name;
-    private List<String> execStart = List.of();
+    private final UnitSpecifiers specifiers;
+    private final List<ExecStart> execStarts = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final List<EnvironmentFileRef> environmentFiles = new ArrayList<>();
     private String workingDirectory;
-    private String user;
     private String group;
     private String slice;
 
-    Settings(UnitName name) {
-      this.name = name;
+    Settings(UnitSpecifiers specifiers) {
+      this.specifiers = specifiers;
     }
 
     void apply(Setting setting) {
@@ -168,20 +250,20 @@ public final class SystemdUnits {
       switch (setting.key()) {
         case "ExecStart" -> execStart(setting);
         case "Environment" -> environment(setting);
-        case "EnvironmentFile" -> environmentFile(value);
-        case "WorkingDirectory" -> workingDirectory(value);
-        case "User" -> user = orNull(name.expand(value));
-        case "Group" -> group = orNull(name.expand(value));
-        case "Slice" -> slice = orNull(name.expand(value));
+        case "EnvironmentFile" -> environmentFile(setting);
+        case "WorkingDirectory" -> workingDirectory(setting);
+        case "Group" -> group = orNull(specifiers.expand(value, setting));
+        case "Slice" -> slice = orNull(specifiers.expand(value, setting));
         default -> {
-          // Other settings do not change what twin needs to start a twin of the JVM.
+          // Other settings do not change what twin needs to start a twin of the JVM (User= is read first).
         }
       }
     }
 
     private void execStart(Setting setting) {
       if (setting.value().isEmpty()) {
-        execStart = List.of();
+        // An empty ExecStart= resets the list: how a drop-in replaces the unit's command.
+        execStarts.clear();
         return;
       }
       List<String> words = words(setting);
@@ -196,15 +278,13 @@ public final class SystemdUnits {
         throw TwinException.usage(setting.where() + ": ExecStart= has no command");
       }
       List<String> argv = new ArrayList<>();
-      argv.add(name.expand(first.substring(skip)));
+      argv.add(specifiers.expand(first.substring(skip), setting));
       // With '@' the second word is argv[0]; the executable's own path serves twin as well.
       for (int i = argv0 ? 2 : 1; i < words.size(); i++) {
-        // $VAR and ${VAR} stay as written: systemd expands them from the service's environment
-        // at start, and twin leaves that to whoever builds the twin's command line.
-        argv.add(name.expand(words.get(i)));
+        // $VAR and ${VAR} are replaced once the unit's whole environment is known.
+        argv.add(specifiers.expand(words.get(i), setting));
       }
-      // systemd allows a second ExecStart= only for Type=oneshot; the last one is the JVM then.
-      execStart = argv;
+      execStarts.add(new ExecStart(argv, setting));
     }
 
     private void environment(Setting setting) {
@@ -213,7 +293,7 @@ public final class SystemdUnits {
         return;
       }
       for (String word : words(setting)) {
-        String assignment = name.expand(word);
+        String assignment = specifiers.expand(word, setting);
         int eq = assignment.indexOf('=');
         // Like systemd, an assignment that is not NAME=VALUE is skipped, not fatal.
         if (eq > 0 && ENV_NAME.matcher(assignment.substring(0, eq)).matches()) {
@@ -222,12 +302,12 @@ public final class SystemdUnits {
       }
     }
 
-    private void environmentFile(String value) {
-      if (value.isEmpty()) {
+    private void environmentFile(Setting setting) {
+      if (setting.value().isEmpty()) {
         environmentFiles.clear();
         return;
       }
-      String expanded = name.expand(value);
+      String expanded = specifiers.expand(setting.value(), setting);
       boolean optional = expanded.startsWith("-");
       String path = optional ? expanded.substring(1) : expanded;
       // systemd ignores a relative path (with a warning), so the service never reads it either.
@@ -236,7 +316,8 @@ public final class SystemdUnits {
       }
     }
 
-    private void workingDirectory(String value) {
+    private void workingDirectory(Setting setting) {
+      String value = setting.value();
       if (value.isEmpty()) {
         workingDirectory = null;
         return;
@@ -246,7 +327,7 @@ public final class SystemdUnits {
         workingDirectory = dir;
         return;
       }
-      String expanded = name.expand(dir);
+      String expanded = specifiers.expand(dir, setting);
       // As with EnvironmentFile=, systemd keeps the previous value when this one is not absolute.
       if (expanded.startsWith("/")) {
         workingDirectory = expanded;
@@ -263,7 +344,7 @@ public final class SystemdUnits {
       }
     }
 
-    private static String orNull(String value) {
+    static String orNull(String value) {
       return value.isEmpty() ? null : value;
     }
   }

@@ -70,7 +70,12 @@ final class UnitFile {
 
   /** Records {@code line} if it is a setting of [Service]; returns the section it leaves open. */
   private static String take(String line, String section, Path file, int at, List<Setting> out) {
-    if (line.startsWith("[") && line.endsWith("]")) {
+    if (line.startsWith("[")) {
+      if (!line.endsWith("]")) {
+        // systemd refuses the whole unit here; skipping the line would lose the section's settings.
+        throw TwinException.usage(file + ":" + at + ": syntax error: a section header must end in ']': "
+            + (line.length() <= 40 ? line : line.substring(0, 37) + "..."));
+      }
       return line.substring(1, line.length() - 1);
     }
     int eq = line.indexOf('=');

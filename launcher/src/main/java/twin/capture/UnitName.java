@@ -35,37 +35,6 @@ record UnitName(String full, String prefix, String instance) {
     return instance == null ? null : prefix + "@" + SUFFIX;
   }
 
-  /** Expands {@code %i %I %n %N %p %%}; other specifiers stay as written. */
-  String expand(String text) {
-    if (text.indexOf('%') < 0) {
-      return text;
-    }
-    StringBuilder out = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c != '%' || i + 1 == text.length()) {
-        out.append(c);
-        continue;
-      }
-      char spec = text.charAt(++i);
-      String value = switch (spec) {
-        case 'i' -> instance == null ? "" : instance;
-        case 'I' -> instance == null ? "" : unescape(instance);
-        case 'n' -> full;
-        case 'N' -> full.substring(0, full.length() - SUFFIX.length());
-        case 'p' -> prefix;
-        case '%' -> "%";
-        default -> null;
-      };
-      if (value == null) {
-        out.append('%').append(spec);
-      } else {
-        out.append(value);
-      }
-    }
-    return out.toString();
-  }
-
   /** systemd's unit-name unescaping: {@code -} is {@code /}, {@code \xNN} is that byte of UTF-8. */
   static String unescape(String escaped) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param unitName the full unit name, e.g. {@code worker@blue.service}
  * @param execStart the command line: the executable first (an {@code @} argv[0] override is
- *     dropped), {@code $VAR} references as written
+ *     dropped), {@code $VAR} and {@code ${VAR}} replaced as systemd replaces them at start
  * @param environment {@code Environment=} assignments in the order first assigned; a later value
  *     of a name wins
  * @param environmentFiles {@code EnvironmentFile=} entries in order
@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param group {@code Group=}, or null when unset
  * @param slice {@code Slice=}, or null when unset
  * @param sources the files read, in the order applied: the unit file, then its drop-ins
+ * @param execEnvironment the variables {@code execStart} was expanded with (empty when it refers
+ *     to none); it may hold secrets: a redactor's input, never shown
+ * @param warnings what the reading found wrong but systemd accepts (an undefined variable), one line each
  */
 public record UnitService(
     String unitName,
@@ -32,7 +35,9 @@ public record UnitService(
     String user,
     String group,
     String slice,
-    List<Path> sources) {
+    List<Path> sources,
+    Map<String, String> execEnvironment,
+    List<String> warnings) {
 
   public UnitService {
     Objects.requireNonNull(unitName, "unitName");
@@ -41,6 +46,8 @@ public record UnitService(
     environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
     environmentFiles = List.copyOf(environmentFiles);
     sources = List.copyOf(sources);
+    execEnvironment = Collections.unmodifiableMap(new LinkedHashMap<>(execEnvironment));
+    warnings = List.copyOf(warnings);
   }
 
   /** One {@code EnvironmentFile=}; {@code optional} is systemd's {@code -}: skip if missing. */

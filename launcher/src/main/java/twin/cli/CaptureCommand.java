@@ -18,6 +18,7 @@ import twin.capture.ProcReader;
 import twin.capture.ProfileCapture;
 import twin.capture.SystemdUnits;
 import twin.capture.UnitService;
+import twin.plan.LaunchPlanner;
 import twin.profile.ProfileSource;
 
 /** {@code twin capture}: write a profile of a running JVM, read from /proc. */
@@ -80,13 +81,19 @@ public final class CaptureCommand implements Callable<Integer> {
   String unitPath;
 
   @Option(names = "--name", paramLabel = "NAME",
-      description = "The profile's name (default: from the main class or jar, lower-cased).")
+      description = "The profile's name (default: with -o, the file's name without .yaml, which is the name "
+          + "twin launch finds it by; else the unit's name, or the main class or jar, lower-cased).")
   String name;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE",
       description = "Write the profile to FILE; with --snapshot, secret variables go to the env file beside it "
-          + "(default: print the profile on stdout).")
+          + "(default: print the profile on stdout). An existing FILE or env file is refused unless --force.")
   Path output;
+
+  @Option(names = "--force",
+      description = "With -o: replace an existing profile and env file (each written to a new file, then renamed "
+          + "over it). A symbolic link, or a unit's own EnvironmentFile=, is refused even so.")
+  boolean force;
 
   @Option(names = "--snapshot",
       description = "Write a self-contained profile of the launch as it is now, secrets in a 0600 env file "
@@ -97,21 +104,37 @@ public final class CaptureCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (output != null) {
+      CapturedProfile.checkOutput(output, force);
+    } else if (force) {
+      throw TwinException.usage("--force replaces the file of -o FILE; there is none");
+    }
+    String fileName = fileName();
+    String profileName = name != null ? name : fileName;
     CapturedProfile profile;
+    List<Path> serviceEnvFiles = List.of();
     if (target.unit != null) {
-      profile = fromUnit(err);
+      UnitService unit = loadUnit();
+      unit.warnings().forEach(w -> err.println("twin: warning: " + w));
+      serviceEnvFiles = unit.environmentFiles().stream().map(UnitService.EnvironmentFileRef::path).toList();
+      profile = fromUnit(unit, profileName, err);
     } else {
       ProcReader reader = new ProcReader();
       long pid = target.pid != null ? target.pid : matchOne(reader, target.match, err);
       LiveProcess process = reader.read(pid);
       JavaCommandLine command = JavaCommandLine.parse(process.cmdline(), process.cwd());
+      String twinRole = twinRole(process, command);
+      if (twinRole != null) {
+        err.println("twin: warning: pid " + pid + " is " + twinRole + ", not the service: capture the service's own "
+            + "JVM (twin ps lists twins and their pids)");
+      }
       if (snapshot) {
-        profile = ProfileCapture.capture(process, command, name, output);
+        profile = ProfileCapture.capture(process, command, profileName, output);
       } else {
         ProfileSource source = target.pid != null
             ? new ProfileSource(ProfileSource.Kind.PID, Long.toString(pid), null)
             : new ProfileSource(ProfileSource.Kind.MATCH, target.match, null);
-        profile = ProfileCapture.linked(source, command, name, "pid " + pid + " (user " + process.user() + ")");
+        profile = ProfileCapture.linked(source, command, profileName, "pid " + pid + " (user " + process.user() + ")");
       }
     }
     profile.warnings().forEach(w -> err.println("twin: warning: " + w));
@@ -121,7 +144,12 @@ public final class CaptureCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.OK;
     }
-    profile.writeTo(output);
+    profile.writeTo(output, force, serviceEnvFiles);
+    if (fileName == null || !fileName.equals(profile.name())) {
+      err.println("twin: warning: the profile is named '" + profile.name() + "' but twin finds a profile by its "
+          + "file name, so twin launch " + profile.name() + " will not find " + output + ": name the file "
+          + profile.name() + ".yaml, or launch it by its path");
+    }
     int secrets = profile.secrets().size();
     err.println("twin: wrote " + output + (!snapshot ? " (live-linked: read from the service at each launch)"
         : profile.envFile() == null ? ""
@@ -131,23 +159,30 @@ public final class CaptureCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** A profile from a unit file: ExecStart, Environment=, EnvironmentFile=, WorkingDirectory=, User=. */
-  private CapturedProfile fromUnit(PrintWriter err) {
+  /** The unit named by --unit, read from --unit-path or the standard path. */
+  private UnitService loadUnit() {
     SystemdUnits units = unitPath != null
         ? new SystemdUnits(java.util.Arrays.stream(unitPath.split(":")).filter(d -> !d.isEmpty()).map(Path::of).toList())
         : SystemdUnits.standard(System.getenv());
     UnitService unit = units.load(target.unit);
     SystemdUnits.requireJava(unit);
+    return unit;
+  }
+
+  /** A profile from a unit file: ExecStart, Environment=, EnvironmentFile=, WorkingDirectory=, User=. */
+  private CapturedProfile fromUnit(UnitService unit, String profileName, PrintWriter err) {
     Path workdir = Path.of(unit.workingDirectory() == null || unit.workingDirectory().equals("~")
         ? "/" : unit.workingDirectory());
     JavaCommandLine command = JavaCommandLine.parse(unit.execStart(), workdir);
+    // The unit's name is the service's name: orders.service gives orders, worker@blue.service worker-blue.
+    String named = profileName != null ? profileName : unitProfileName(unit);
     if (!snapshot) {
       if (unitPath != null) {
         err.println("twin: warning: --unit-path is not recorded in the profile; launch it with TWIN_UNIT_PATH="
             + unitPath + " (or use --snapshot)");
       }
       return ProfileCapture.linked(new ProfileSource(ProfileSource.Kind.SYSTEMD_UNIT, unit.unitName(), null), command,
-          name != null ? name : unitProfileName(unit), "unit " + unit.unitName());
+          named, "unit " + unit.unitName());
     }
     List<Path> envFiles = new java.util.ArrayList<>();
     for (UnitService.EnvironmentFileRef ref : unit.environmentFiles()) {
@@ -160,9 +195,39 @@ public final class CaptureCommand implements Callable<Integer> {
     String user = unit.user() == null ? "root" : unit.user();
     LiveProcess asUnit = new LiveProcess(0, unit.execStart(), Path.of(unit.execStart().get(0)), unit.environment(),
         workdir, -1, user);
-    // The unit's name is the service's name: orders.service gives orders, worker@blue.service worker-blue.
-    String profileName = name != null ? name : unitProfileName(unit);
-    return ProfileCapture.capture(asUnit, command, profileName, output, envFiles, "unit " + unit.unitName());
+    return ProfileCapture.capture(asUnit, command, named, output, envFiles, "unit " + unit.unitName(),
+        unit.execEnvironment());
+  }
+
+  /**
+   * The name twin launch finds the -o file by (its name without .yaml or .yml), when that is a valid
+   * profile name; else null.
+   */
+  private String fileName() {
+    if (output == null || output.getFileName() == null) {
+      return null;
+    }
+    String file = output.getFileName().toString();
+    String stem = file.endsWith(".yaml") ? file.substring(0, file.length() - 5)
+        : file.endsWith(".yml") ? file.substring(0, file.length() - 4) : null;
+    return stem != null && stem.matches("[a-z0-9][a-z0-9-]*") ? stem : null;
+  }
+
+  /**
+   * What twin process {@code process} is (a twin's JVM, or twin's own launcher or supervisor), or
+   * null when it is not twin's: capturing one of those is almost certainly a mistaken pid.
+   */
+  static String twinRole(LiveProcess process, JavaCommandLine command) {
+    String profile = process.env().get("TWIN_PROFILE");
+    if (LaunchPlanner.RUNTIME_MAIN.equals(command.main())
+        || ("1".equals(process.env().get("TWIN")) && profile != null)) {
+      return "a twin's JVM" + (profile == null ? "" : " (profile '" + profile + "')");
+    }
+    if ("twin.Main".equals(command.main())
+        || (command.jar() != null && (command.jar().equals("twin.jar") || command.jar().endsWith("/twin.jar")))) {
+      return command.args().contains("supervise") ? "a twin's supervisor" : "twin itself";
+    }
+    return null;
   }
 
   private static String unitProfileName(UnitService unit) {

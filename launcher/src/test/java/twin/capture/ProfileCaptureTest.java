@@ -51,7 +51,7 @@ class ProfileCaptureTest {
   void theProfileLoadsBackAndHoldsNoSecret() throws Exception {
     Path output = temp.resolve("orders-live.yaml");
     CapturedProfile captured = capture(output, null);
-    captured.writeTo(output);
+    captured.writeTo(output, false, List.of());
 
     String yaml = Files.readString(output);
     assertThat(yaml).doesNotContain(TOKEN).doesNotContain(URL_PASSWORD).doesNotContain("pa\\\"ss");
@@ -75,7 +75,7 @@ class ProfileCaptureTest {
   void secretsGoToA0600EnvFileThatReadsBackAsTheyWere() throws Exception {
     Path output = temp.resolve("orders-live.yaml");
     CapturedProfile captured = capture(output, "orders");
-    captured.writeTo(output);
+    captured.writeTo(output, false, List.of());
 
     Path envFile = temp.resolve("orders-live.env");
     assertThat(captured.envFile()).isEqualTo(envFile);
@@ -87,14 +87,84 @@ class ProfileCaptureTest {
   }
 
   @Test
-  void anExistingEnvFileIsReplacedAt0600() throws Exception {
+  void anExistingEnvFileOrProfileIsRefusedBeforeAnythingIsWritten() throws Exception {
     Path output = temp.resolve("orders.yaml");
-    Path envFile = temp.resolve("orders.env");
-    Files.writeString(envFile, "OLD=1\n");
+    Path envFile = Files.writeString(temp.resolve("orders.env"), "OLD=1\n");
+    Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-r-----"));
+
+    assertThat(usageError(() -> capture(output, null).writeTo(output, false, List.of())))
+        .isEqualTo(envFile + " (the env file for the secrets of " + output + ") already exists; "
+            + "give another -o FILE, or add --force to replace it");
+    assertThat(output).doesNotExist();
+    assertThat(Files.readString(envFile)).isEqualTo("OLD=1\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(envFile))).isEqualTo("rw-r-----");
+
+    Files.delete(envFile);
+    Files.writeString(output, "name: mine\n");
+    assertThat(usageError(() -> capture(output, null).writeTo(output, false, List.of())))
+        .isEqualTo(output + " already exists; give another -o FILE, or add --force to replace it");
+    assertThat(Files.readString(output)).isEqualTo("name: mine\n");
+    assertThat(envFile).doesNotExist();
+  }
+
+  @Test
+  void withForceBothAreReplacedTheEnvFileAt0600AndTheProfileKeepsItsMode() throws Exception {
+    Path output = Files.writeString(temp.resolve("orders.yaml"), "name: mine\n");
+    Files.setPosixFilePermissions(output, PosixFilePermissions.fromString("rw-r-----"));
+    Path envFile = Files.writeString(temp.resolve("orders.env"), "OLD=1\n");
     Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-r--r--"));
-    capture(output, null).writeTo(output);
+
+    capture(output, null).writeTo(output, true, List.of());
+
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(envFile))).isEqualTo("rw-------");
     assertThat(EnvFile.parse(envFile)).doesNotContainKey("OLD").containsKey("API_TOKEN");
+    assertThat(Files.readString(output)).contains("name: \"main\"");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(output))).isEqualTo("rw-r-----");
+    try (var left = Files.list(temp)) {
+      assertThat(left.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("orders.yaml", "orders.env");
+    }
+  }
+
+  @Test
+  void aSymbolicLinkIsNeverWrittenThroughOrReplacedEvenWithForce() throws Exception {
+    Path output = temp.resolve("orders.yaml");
+    Path target = Files.writeString(temp.resolve("service.env"), "SERVICE=1\n");
+    Path link = Files.createSymbolicLink(temp.resolve("orders.env"), target);
+
+    assertThat(usageError(() -> capture(output, null).writeTo(output, true, List.of())))
+        .isEqualTo(link + " is a symbolic link; twin never writes through or replaces one, even with --force: "
+            + "remove it, or give another -o FILE");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readString(target)).isEqualTo("SERVICE=1\n");
+    assertThat(output).doesNotExist();
+  }
+
+  @Test
+  void theServicesOwnEnvironmentFileIsNeverReplacedEvenWithForce() throws Exception {
+    Path output = temp.resolve("orders.yaml");
+    Path envFile = Files.writeString(temp.resolve("orders.env"), "SERVICE=1\n");
+
+    assertThat(usageError(() -> capture(output, null).writeTo(output, true, List.of(envFile))))
+        .startsWith(envFile + ", where the secrets of " + output + " would go, is an EnvironmentFile= of the service");
+    assertThat(Files.readString(envFile)).isEqualTo("SERVICE=1\n");
+  }
+
+  @Test
+  void anOutputThatCannotBeAFileSaysSoOnceWithoutRepeatingThePath() throws Exception {
+    assertThat(usageError(() -> CapturedProfile.checkOutput(Path.of(""), false)))
+        .isEqualTo("-o needs a file name, e.g. -o profiles/orders.yaml");
+    assertThat(usageError(() -> CapturedProfile.checkOutput(temp, true)))
+        .isEqualTo("-o " + temp + " is a directory; name a file in it, e.g. -o " + temp.resolve("NAME.yaml"));
+    Path missing = temp.resolve("no/such/orders.yaml");
+    assertThat(usageError(() -> CapturedProfile.checkOutput(missing, false)))
+        .isEqualTo("cannot write " + missing + ": the directory " + missing.getParent() + " does not exist");
+  }
+
+  private static String usageError(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    TwinException e = org.assertj.core.api.Assertions.catchThrowableOfType(TwinException.class, call);
+    assertThat(e).as("expected a TwinException").isNotNull();
+    assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE);
+    return e.getMessage();
   }
 
   @Test
@@ -126,6 +196,18 @@ class ProfileCaptureTest {
     CapturedProfile captured = ProfileCapture.capture(p, JavaCommandLine.parse(argv, temp), "svc", null);
     assertThat(captured.yaml()).doesNotContain("s3cr3t-value").contains("-Ddb.password=***");
     assertThat(captured.warnings()).anyMatch(w -> w.contains("-Ddb.password=***"));
+  }
+
+  @Test
+  void aSecretValueAnywhereInTheCommandLineIsMaskedByValueWithAWarning() {
+    // A unit's ExecStart= with --auth ${API_TOKEN}: the value came from an EnvironmentFile= the profile only names.
+    List<String> argv = List.of("java", "-cp", "a.jar", "Main", "--auth", "s3cr3t-from-unit");
+    LiveProcess p = new LiveProcess(0, argv, Path.of("/jdk/bin/java"), Map.of(), Path.of("/srv"), -1, "root");
+    CapturedProfile captured = ProfileCapture.capture(p, JavaCommandLine.parse(argv, temp), "svc", null, List.of(),
+        "unit svc.service", Map.of("API_TOKEN", "s3cr3t-from-unit"));
+    assertThat(captured.yaml()).doesNotContain("s3cr3t-from-unit").contains("\"***\"");
+    assertThat(captured.warnings()).contains("the argument --auth *** holds a secret: the profile has it masked; "
+        + "put the value back by hand if the twin needs it");
   }
 
   @Test

@@ -106,7 +106,7 @@ class SystemdUnitsTest {
     assertThat(worker.unitName()).isEqualTo("worker@a\\x2db-c.service");
     assertThat(worker.execStart()).containsExactly("/usr/bin/java",
         "-Dinstance=a\\x2db-c", "-Dpath=a-b/c", "-Dunit=worker@a\\x2db-c.service",
-        "-Dname=worker@a\\x2db-c", "-Dprefix=worker", "-Dpct=100%", "-Dunknown=%Z",
+        "-Dname=worker@a\\x2db-c", "-Dprefix=worker", "-Dpct=100%",
         "-jar", "/opt/worker/worker.jar");
     assertThat(worker.environment()).containsExactly(Map.entry("WORKER", "a\\x2db-c"),
         Map.entry("LABEL", "worker on a-b/c"), Map.entry("COLOR", "a\\x2db-c"));
@@ -152,8 +152,11 @@ class SystemdUnitsTest {
     assertThat(prefixed.execStart()).containsExactly("/usr/lib/jvm/java-17/bin/java",
         "-Dgreeting=hello world", "-Dsingle=a b", "-Dpath=/srv/with space",
         "-Descaped=say \"hi\"", "-Dtab=a\tb", "-Dbackslash=c:\\dir",
-        // Variable references are the service's business at start; twin keeps them as written.
-        "-cp", "$CLASSPATH", "${MAIN}", "$OTHER");
+        // Variables are replaced as systemd replaces them at start; OTHER is defined nowhere.
+        "-cp", "/a.jar:/b.jar", "app.Main");
+    assertThat(prefixed.warnings()).containsExactly(tmp.resolve("lib/prefixed.service") + ":2: ExecStart= refers "
+        + "to $OTHER, which neither Environment= nor EnvironmentFile= of prefixed.service defines; it is empty, "
+        + "as systemd would make it");
     assertThat(prefixed.workingDirectory()).isEqualTo("~");
     assertThat(prefixed.user()).isNull();
     assertThat(prefixed.group()).isNull();
@@ -170,14 +173,6 @@ class SystemdUnitsTest {
       assertThat(units.load(unit).execStart()).as(unit)
           .containsExactly("/usr/bin/java", "-version");
     }
-  }
-
-  @Test
-  void aSecondExecStartReplacesTheFirst() throws Exception {
-    write("etc/twice.service", "[Service]\nExecStart=/usr/bin/java -jar old.jar\n"
-        + "ExecStart = /usr/bin/java  -jar  new.jar \n");
-
-    assertThat(units.load("twice").execStart()).containsExactly("/usr/bin/java", "-jar", "new.jar");
   }
 
   @Test

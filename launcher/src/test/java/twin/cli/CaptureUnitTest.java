@@ -139,4 +139,79 @@ class CaptureUnitTest {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err().strip()).isEqualTo("twin: error: unit nosuch.service not found (searched: " + tmp + ")");
   }
+
+  @Test
+  void withoutNameTheProfileIsNamedAfterTheOutputFileWhichIsHowLaunchFindsIt() throws Exception {
+    Path file = tmp.resolve("dsnap.yaml");
+    Run run = capture("--unit", "orders", "--unit-path", unitPath, "--snapshot", "-o", file.toString());
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(new ProfileLoader().load(file).name()).isEqualTo("dsnap");
+    assertThat(run.err()).doesNotContain("warning: the profile is named");
+  }
+
+  @Test
+  void aNameThatIsNotTheFileNameIsWrittenWithAWarningSayingHowToLaunchIt() throws Exception {
+    Path file = tmp.resolve("other.yaml");
+    Run run = capture("--unit", "orders", "--unit-path", unitPath, "--name", "orders", "-o", file.toString());
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(new ProfileLoader().load(file).name()).isEqualTo("orders");
+    assertThat(run.err()).contains("twin: warning: the profile is named 'orders' but twin finds a profile by its "
+        + "file name, so twin launch orders will not find " + file + ": name the file orders.yaml, or launch it by "
+        + "its path\n");
+  }
+
+  @Test
+  void anExistingProfileIsRefusedUnlessForce() throws Exception {
+    Path file = Files.writeString(tmp.resolve("orders.yaml"), "name: mine\n");
+
+    Run refused = capture("--unit", "orders", "--unit-path", unitPath, "-o", file.toString());
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).isEqualTo("twin: error: " + file + " already exists; give another -o FILE, or add "
+        + "--force to replace it\n");
+    assertThat(Files.readString(file)).isEqualTo("name: mine\n");
+
+    Run forced = capture("--unit", "orders", "--unit-path", unitPath, "-o", file.toString(), "--force");
+    assertThat(forced.code()).as(forced.err()).isZero();
+    assertThat(new ProfileLoader().load(file).source().value()).isEqualTo("orders.service");
+  }
+
+  @Test
+  void anEmptyOrDirectoryOutputIsOneLineThatNamesThePathOnce() {
+    Run empty = capture("--unit", "orders", "--unit-path", unitPath, "-o", "");
+    assertThat(empty.code()).isEqualTo(2);
+    assertThat(empty.err()).isEqualTo("twin: error: -o needs a file name, e.g. -o profiles/orders.yaml\n");
+
+    Run dir = capture("--unit", "orders", "--unit-path", unitPath, "-o", tmp.toString());
+    assertThat(dir.code()).isEqualTo(2);
+    assertThat(dir.err()).isEqualTo("twin: error: -o " + tmp + " is a directory; name a file in it, e.g. -o "
+        + tmp.resolve("NAME.yaml") + "\n");
+
+    Run force = capture("--unit", "orders", "--unit-path", unitPath, "--force");
+    assertThat(force.code()).isEqualTo(2);
+    assertThat(force.err()).isEqualTo("twin: error: --force replaces the file of -o FILE; there is none\n");
+  }
+
+  @Test
+  void twinsOwnProcessesAreRecognised() {
+    Path java = Path.of("/usr/bin/java");
+    twin.capture.LiveProcess twinJvm = new twin.capture.LiveProcess(7, List.of("java", "-cp", "a.jar:twin-runtime.jar",
+        "twin.runtime.TwinMain"), java, Map.of("TWIN", "1", "TWIN_PROFILE", "orders"), tmp, 0, "root");
+    twin.capture.LiveProcess supervisor = new twin.capture.LiveProcess(8, List.of("java", "-cp",
+        "/usr/share/twin/twin.jar", "twin.Main", "supervise", "--id", "x"), java, Map.of(), tmp, 0, "root");
+    twin.capture.LiveProcess launcher = new twin.capture.LiveProcess(9, List.of("java", "-jar",
+        "/usr/share/twin/twin.jar", "launch", "orders"), java, Map.of(), tmp, 0, "root");
+    twin.capture.LiveProcess service = new twin.capture.LiveProcess(10, List.of("java", "-jar", "orders.jar"), java,
+        Map.of(), tmp, 0, "root");
+
+    assertThat(role(twinJvm)).isEqualTo("a twin's JVM (profile 'orders')");
+    assertThat(role(supervisor)).isEqualTo("a twin's supervisor");
+    assertThat(role(launcher)).isEqualTo("twin itself");
+    assertThat(role(service)).isNull();
+  }
+
+  private String role(twin.capture.LiveProcess p) {
+    return CaptureCommand.twinRole(p, twin.capture.JavaCommandLine.parse(p.cmdline(), tmp));
+  }
 }

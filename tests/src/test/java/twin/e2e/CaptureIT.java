@@ -183,7 +183,8 @@ class CaptureIT {
         + "EnvironmentFile=-" + temp.resolve("missing.env") + "\n"
         + "EnvironmentFile=" + envFile + "\n");
     twin.env("TWIN_UNIT_PATH", units.toString());
-    Path profile = temp.resolve("unit-demo.yaml");
+    // Named after its file, as twin launch finds it: the unit's name here too.
+    Path profile = temp.resolve("capture-it-demo.yaml");
 
     TwinCli.Result capture = twin.run("capture", "--unit", "capture-it-demo", "-o", profile.toString());
 
@@ -208,6 +209,57 @@ class CaptureIT {
     assertThat(gone.stderrLines()).containsExactly("twin: error: profile 'capture-it-demo', source systemd-unit: "
         + "capture-it-demo.service (" + profile + ":7:17): unit capture-it-demo.service not found (searched: " + units
         + "); start the service, or capture a self-contained profile with twin capture --snapshot");
+  }
+
+  @Test
+  void anExistingProfileOrEnvFileIsRefusedBeforeAnythingIsWrittenAndALinkEvenWithForce() throws Exception {
+    Spawned live = startLiveDemo(Host.freePort(), "exists-" + UUID.randomUUID());
+    Path dir = Files.createDirectories(temp.resolve("e"));
+    Path profile = dir.resolve("orders.yaml");
+    // Perhaps the service's own EnvironmentFile: its content, mode and inode must survive.
+    Path envFile = Files.writeString(dir.resolve("orders.env"), "SERVICE_OWN=1\n");
+    Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-r-----"));
+    Object inode = Files.getAttribute(envFile, "unix:ino");
+    String pid = Long.toString(live.pid());
+
+    TwinCli.Result refused = twin.run("capture", "--pid", pid, "--snapshot", "-o", profile.toString());
+
+    assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(2);
+    assertThat(refused.stderrLines()).as(refused.describe()).containsExactly("twin: error: " + envFile
+        + " (the env file for the secrets of " + profile + ") already exists; give another -o FILE, or add --force "
+        + "to replace it");
+    assertThat(profile).doesNotExist();
+    assertThat(Files.readString(envFile)).isEqualTo("SERVICE_OWN=1\n");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(envFile))).isEqualTo("rw-r-----");
+    assertThat(Files.getAttribute(envFile, "unix:ino")).isEqualTo(inode);
+
+    TwinCli.Result forced = twin.run("capture", "--pid", pid, "--snapshot", "-o", profile.toString(), "--force");
+    assertThat(forced.exitCode()).as(forced.describe()).isZero();
+    assertSecretsKeptApart(profile, envFile);
+    assertThat(Files.readString(profile)).contains("name: \"orders\"");
+
+    String written = Files.readString(profile);
+    TwinCli.Result again = twin.run("capture", "--pid", pid, "-o", profile.toString());
+    assertThat(again.exitCode()).as(again.describe()).isEqualTo(2);
+    assertThat(again.stderrLines()).containsExactly("twin: error: " + profile
+        + " already exists; give another -o FILE, or add --force to replace it");
+    assertThat(Files.readString(profile)).isEqualTo(written);
+
+    Path target = Files.writeString(temp.resolve("elsewhere.env"), "OTHER=1\n");
+    Files.delete(envFile);
+    Files.createSymbolicLink(envFile, target);
+    TwinCli.Result link = twin.run("capture", "--pid", pid, "--snapshot", "-o", profile.toString(), "--force");
+    assertThat(link.exitCode()).as(link.describe()).isEqualTo(2);
+    assertThat(link.stderrLines()).containsExactly("twin: error: " + envFile + " is a symbolic link; twin never "
+        + "writes through or replaces one, even with --force: remove it, or give another -o FILE");
+    assertThat(Files.isSymbolicLink(envFile)).isTrue();
+    assertThat(Files.readString(target)).isEqualTo("OTHER=1\n");
+    assertThat(Files.readString(profile)).isEqualTo(written);
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file is left behind")
+          .containsExactlyInAnyOrder("orders.yaml", "orders.env");
+    }
+    Files.delete(envFile); // @TempDir warns about links that lead out of it
   }
 
   @Test

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Another user's JVM: its environment is not readable, so capture, a live-linked launch and diff
- * each say "run as root or as USER" in one line, exit 3. The JVM is this test's own (root's); twin
- * runs as an unprivileged user through setpriv.
+ * each say "run as root" in one line, exit 3 ("run as root or as USER" when USER is not root). The
+ * JVM is this test's own (root's); twin runs as an unprivileged user through setpriv.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CaptureOtherUserIT {
@@ -76,7 +76,7 @@ class CaptureOtherUserIT {
     Path profile = Fixtures.writeProfile(Files.createDirectories(base.resolve("profiles")), "other",
         "name: other\nsource:\n  pid: " + pid + "\n");
     Files.setPosixFilePermissions(profile, PosixFilePermissions.fromString("rw-r--r--"));
-    String reason = "cannot read the environment of pid " + pid + " (user root): run as root or as root";
+    String reason = "cannot read the environment of pid " + pid + " (user root): run as root";
 
     TwinCli.Result capture = asUser("capture", "--pid", Long.toString(pid));
     TwinCli.Result launch = asUser("launch", profile.toString(), "--dry-run");
