@@ -129,8 +129,8 @@ final class TwinsCommands {
   /** {@code twin eval TWIN|PROFILE FORM...}. */
   @Command(name = "eval", mixinStandardHelpOptions = true,
       description = "Evaluate forms and print the results as a REPL would. In a running twin when TWIN names "
-          + "one; otherwise PROFILE is launched, the forms run, and the twin ends. Exit 1 if a form throws "
-          + "(the error goes to stderr).",
+          + "one; otherwise PROFILE is launched, the forms run, and the twin ends. The forms stop at the first "
+          + "one that throws: exit 1, the error on stderr.",
       footer = {"", "Examples:", "  twin eval demo '(+ 1 2)'", "  twin eval demo-3f9a1c --json '(keys (System/getenv))'"})
   static final class EvalCommand implements Callable<Integer>, Direct.Streamed {
     @Spec
@@ -166,7 +166,8 @@ final class TwinsCommands {
 
   /** {@code twin run TWIN|PROFILE FILE.clj}. */
   @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Evaluate the forms of a Clojure file, like eval.",
+      description = "Evaluate the forms of a Clojure file in order, like eval: the first form that throws "
+          + "or cannot be read ends the run (exit 1), and the forms after it are not evaluated.",
       footer = {"", "Example:", "  twin run demo check-orders.clj"})
   static final class RunCommand implements Callable<Integer>, Direct.Streamed {
     @Spec
