@@ -47,7 +47,7 @@ public final class AuditCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*")
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Transcripts (.jsonl files) to check.")
     List<Path> files;
 
     @Override
@@ -68,7 +68,9 @@ public final class AuditCommand implements Runnable {
 
   /** {@code twin audit show}. */
   @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Print sessions readably: who, when, why, and each form with its outcome.",
+      description = "Print sessions readably: who, when, why, and each form with its outcome. Each transcript is "
+          + "verified as it is shown: one that is not intact is marked (!! NOT INTACT) and the exit code is 1. "
+          + "Control characters are shown escaped (\\n, \\x1b).",
       footer = {"", "Examples:", "  twin audit show --since 2h", "  twin audit show --twin demo-3f9a1c --user alice"})
   static final class Show implements Callable<Integer> {
     @Spec
@@ -111,6 +113,7 @@ public final class AuditCommand implements Runnable {
       }
       // Sessions in the order they began, whichever twin they were in.
       List<List<Map<String, String>>> shown = new ArrayList<>();
+      Map<List<Map<String, String>>, Path> sources = new java.util.IdentityHashMap<>();
       for (Path f : targets) {
         List<Map<String, String>> records = TranscriptReader.read(f);
         if (records.isEmpty()) {
@@ -127,10 +130,27 @@ public final class AuditCommand implements Runnable {
           continue;
         }
         shown.add(records);
+        sources.put(records, f);
       }
       shown.sort(java.util.Comparator.comparing(r -> Instant.parse(r.get(0).get("time"))));
-      shown.forEach(records -> out.println(TranscriptReader.describe(records)));
-      return ExitCodes.OK;
+      // Each transcript is verified as it is shown: an edited one is marked where it is read, and
+      // the command fails. One without an end is an open session (or a dead supervisor's): noted.
+      int damaged = 0;
+      for (List<Map<String, String>> records : shown) {
+        Path file = sources.get(records);
+        String problem = TranscriptVerifier.problem(file);
+        String text = TranscriptReader.describe(records);
+        if (problem != null && problem.startsWith(TranscriptVerifier.NO_END)) {
+          text += "   (no end record: the session is still open, or its supervisor died)\n";
+        } else if (problem != null) {
+          damaged++;
+          spec.commandLine().getErr().println("twin: warning: " + file + " is not intact: " + problem);
+          int header = text.indexOf('\n') + 1;
+          text = text.substring(0, header) + "!! NOT INTACT: " + problem + " (" + file + ")\n" + text.substring(header);
+        }
+        out.println(text);
+      }
+      return damaged == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /** An instant, a local date or date-time (this host's time zone), or a duration ago. */

@@ -130,6 +130,11 @@ public final class LaunchCommand implements Callable<Integer>, Direct.Streamed {
     }
     plan.warnings().forEach(w -> err.println("twin: warning: " + prepared.redactor().redact(w)));
     reason = Reasons.require(reason, prepared.profile().twin().requireReason(), plan.profileName());
+    if (reason != null) {
+      // A reason is shown by twin ps and passed on the supervisor's command line: a secret typed
+      // into it is masked as everywhere else.
+      reason = prepared.redactor().redact(reason);
+    }
     if (explain) {
       err.print(PlanRenderer.explain(plan, prepared.redactor()));
     }

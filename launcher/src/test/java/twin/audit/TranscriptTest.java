@@ -61,14 +61,22 @@ class TranscriptTest {
   void anEditedRecordIsNamed() throws IOException {
     List<String> l = lines();
     l.set(2, l.get(2).replace("\"nil\"", "\"42\""));
-    assertThat(verify(l)).startsWith("record 3 was edited");
+    assertThat(verify(l)).startsWith("line 3 or line 4 was edited");
   }
 
   @Test
   void aRemovedRecordIsCaught() throws IOException {
     List<String> l = lines();
     l.remove(1);
-    assertThat(verify(l)).contains("record 1").contains("removed");
+    assertThat(verify(l)).contains("line 1").contains("removed");
+  }
+
+  @Test
+  void aRecordAddedAfterTheEndIsNamed() throws IOException {
+    List<String> l = lines();
+    l.add(l.get(l.size() - 2));
+    assertThat(verify(l)).isEqualTo("line " + l.size() + " follows the session-end record: it was added to a closed "
+        + "transcript");
   }
 
   @Test

@@ -59,8 +59,8 @@ class AuditIT {
   @Test
   void everyFormIsRecordedInOrderVerifiedAndMasked() throws IOException {
     TwinCli.Result r = twin.run("launch", profile.toString(), "--reason", "INC-42 audit test",
-        "-e", "(+ 40 2)", "-e", "(/ 1 0)", "-e", "(System/getenv \"DEMO_API_TOKEN\")",
-        "-e", "(str \"" + TOKEN + "\")");
+        "-e", "(+ 40 2)", "-e", "(System/getenv \"DEMO_API_TOKEN\")",
+        "-e", "(str \"" + TOKEN + "\")", "-e", "(/ 1 0)");
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     List<Path> files = transcripts();
@@ -86,10 +86,36 @@ class AuditIT {
     Files.write(edited, lines);
     TwinCli.Result bad = twin.run("audit", "verify", edited.toString());
     assertThat(bad.exitCode()).isEqualTo(1);
-    assertThat(bad.stderr()).contains("record");
+    assertThat(bad.stderr()).contains(edited + ": line 3 or line 4 was edited");
 
     TwinCli.Result show = twin.run("audit", "show", "--since", "1h");
     assertThat(show.stdout()).contains("> (+ 40 2)").contains("=> 42").contains("INC-42 audit test");
+    assertThat(show.exitCode()).as(show.toString()).isZero();
+    // Shown, an edited transcript says it is not intact, and show fails.
+    TwinCli.Result showEdited = twin.run("audit", "show", edited.toString());
+    assertThat(showEdited.exitCode()).as(showEdited.toString()).isEqualTo(1);
+    assertThat(showEdited.stdout()).contains("!! NOT INTACT: line 3 or line 4 was edited").contains("=> 43");
+    assertThat(showEdited.stderrLines()).containsExactly("twin: warning: " + edited
+        + " is not intact: line 3 or line 4 was edited, or records around them were removed, added or reordered "
+        + "(line 4 does not point back to line 3)");
+  }
+
+  @Test
+  void aReasonOrFormCannotForgeLinesOrReachTheAuditorsTerminal() {
+    String forged = "INC-1\n2026-11-23T01:33:30.000000000Z > (harmless)\n2026-11-23T01:33:31Z == end: closed\u001b[2J";
+    TwinCli.Result r = twin.run("launch", profile.toString(), "--reason", forged, "-e", "(str \"a\\nb\" \"\u001b[31m\")",
+        "-e", "(println \"x\\u0007\") \n  :second-line");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+
+    TwinCli.Result show = twin.run("audit", "show");
+    assertThat(show.exitCode()).as(show.toString()).isZero();
+    assertThat(show.stdout()).doesNotContain("\u001b").doesNotContain("\u0007")
+        .contains("reason: INC-1\\n2026-11-23T01:33:30.000000000Z > (harmless)\\n2026-11-23T01:33:31Z == end: closed\\x1b[2J");
+    for (String line : show.stdoutLines()) {
+      // Each line is a header, a record (a time first), or the indented rest of one.
+      assertThat(line).as(show.stdout()).matches("(== .*|   reason: .*|\\d{4}-\\d\\d-\\d\\dT.*|    .*|)");
+    }
+    assertThat(show.stdout()).contains("\n      :second-line");
   }
 
   @Test

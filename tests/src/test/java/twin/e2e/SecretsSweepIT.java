@@ -89,7 +89,7 @@ class SecretsSweepIT {
       assertThat(fg.stderr()).as("where --keep-files kept them").contains("twin: kept the twin's private files in ");
       outputs.add(fg.toString());
 
-      TwinCli.Result detached = twin.run("launch", profile.toString(), "--detach");
+      TwinCli.Result detached = twin.run("launch", profile.toString(), "--detach", "--reason", "pasted " + TOKEN);
       assertThat(detached.exitCode()).as(detached.toString()).isZero();
       String id = detached.stdout().strip();
       List<String> evalArgs = new ArrayList<>(List.of("eval", id));
@@ -99,6 +99,16 @@ class SecretsSweepIT {
       outputs.add(twin.run(evalArgs.toArray(String[]::new)).toString());
       outputs.add(twin.run("eval", "--json", id, "(System/getenv \"DB_URL\")").toString());
       outputs.add(twin.run("audit", "show").toString());
+      TwinCli.Result ps = twin.run("ps", "--json");
+      assertThat(ps.stdout()).as(ps.toString()).contains("pasted ***");
+      outputs.add(ps.toString());
+      outputs.add(twin.run("ps").toString());
+      // The reason is on the supervisor's command line, which every user of the host can read.
+      for (String line : ps.stdoutLines()) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"supervisor-pid\":\"?(\\d+)").matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        outputs.add(Host.cmdline(Long.parseLong(m.group(1))));
+      }
       twin.run("stop", id);
     }
     for (String out : outputs) {
