@@ -7,7 +7,9 @@ import twin.TwinException;
 
 /** Durations as people write them on a command line: 90s, 30m, 8h, 2d. */
 final class Durations {
-  private static final Pattern FORM = Pattern.compile("([0-9]+)([smhd])");
+  private static final Pattern FORM = Pattern.compile("([0-9]{1,9})([smhd])");
+  /** Longer is a typo: a twin is for an incident, and --since has dates for the past. */
+  static final Duration MAX = Duration.ofDays(366);
 
   private Durations() {}
 
@@ -25,6 +27,9 @@ final class Durations {
     };
     if (d.isZero()) {
       throw TwinException.usage(option + " must be longer than zero");
+    }
+    if (d.compareTo(MAX) > 0) {
+      throw TwinException.usage(option + " takes at most 366d, not '" + text + "'");
     }
     return d;
   }

@@ -115,8 +115,8 @@ public final class LaunchCommand implements Callable<Integer>, Direct.Streamed {
     // The flag, else the profile's twin.idle-timeout / twin.max-lifetime, else the default.
     String idle = firstOf(idleTimeout, prepared.profile().twin().idleTimeout(), DEFAULT_IDLE);
     String lifetime = firstOf(maxLifetime, prepared.profile().twin().maxLifetime(), DEFAULT_LIFETIME);
-    Durations.parse("--idle-timeout", idle);
-    Durations.parse("--max-lifetime", lifetime);
+    Durations.parse(idleTimeout != null ? "--idle-timeout" : "twin.idle-timeout", idle);
+    Durations.parse(maxLifetime != null ? "--max-lifetime" : "twin.max-lifetime", lifetime);
 
     if (dryRun) {
       out.print(PlanRenderer.render(plan, prepared.redactor()));

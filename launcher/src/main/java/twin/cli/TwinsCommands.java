@@ -200,8 +200,14 @@ final class TwinsCommands {
       String text;
       try {
         text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw TwinException.usage("cannot read " + file + ": it is not UTF-8, which Clojure reads source files as "
+            + "(convert it, e.g. iconv -f latin1 -t utf-8)");
       } catch (java.io.IOException e) {
         throw TwinException.usage("cannot read " + file + ": " + Os.reason(e));
+      }
+      if (text.startsWith("\uFEFF")) {
+        text = text.substring(1); // a byte-order mark some editors write: no form of the file
       }
       return evaluate(target, text, "run", format, out, err, reason);
     }

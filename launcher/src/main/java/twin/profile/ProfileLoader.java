@@ -59,7 +59,7 @@ public final class ProfileLoader {
   static final List<String> MODES = List.of("read-only", "sandbox", "read-write");
   static final Pattern SQL_DURATION = Pattern.compile("[1-9][0-9]*(ms|s|m|h)");
   static final Pattern DATABASE_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
-  static final Pattern DURATION = Pattern.compile("[1-9][0-9]*[smhd]");
+  static final Pattern DURATION = Pattern.compile("[1-9][0-9]{0,8}[smhd]");
 
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
   static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");

@@ -209,6 +209,25 @@ class BadInputIT {
   }
 
   @Test
+  void aFileOfFormsInLatin1IsOneLineAndAByteOrderMarkIsNoForm() throws Exception {
+    Path latin1 = Files.write(temp.resolve("latin1.clj"), "(str \"M\u00fcller\")\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertOneLineError(twin.run("run", "demo", latin1.toString()), 2, "twin: error: cannot read " + latin1
+        + ": it is not UTF-8");
+    Path bom = Files.writeString(temp.resolve("bom.clj"), "\uFEFF(str \"M\u00fcller\")\n");
+    TwinCli.Result r = twin.run("run", "demo", bom.toString());
+    assertThat(r.exitCode()).as(r.describe()).isZero();
+    assertThat(r.stdoutLines()).containsExactly("\"M\u00fcller\"");
+  }
+
+  @Test
+  void aLifetimeBeyondAYearIsAUsageError() {
+    assertOneLineError(twin.run("launch", "demo", "--detach", "--max-lifetime", "99999999999999d"), 2,
+        "twin: error: --max-lifetime takes a duration such as 90s, 30m, 8h or 2d, not '99999999999999d'");
+    assertOneLineError(twin.run("launch", "demo", "--detach", "--idle-timeout", "9999999d"), 2,
+        "twin: error: --idle-timeout takes at most 366d, not '9999999d'");
+  }
+
+  @Test
   void badHeapSizeIsAUsageError() {
     // A bare number is bytes to the JVM, which then refuses to start: refused here instead.
     for (String heap : List.of("abc", "512", "0m")) {
