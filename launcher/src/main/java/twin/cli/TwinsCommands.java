@@ -103,6 +103,15 @@ final class TwinsCommands {
   /** Evaluates text in a running twin, or in a fresh one started from a profile. */
   static int evaluate(String target, String text, String kind, Format format, PrintWriter out, PrintWriter err,
       String reason) throws Exception {
+    return evaluate(target, text, kind, format, out, err, reason, null);
+  }
+
+  /**
+   * {@link #evaluate}, with errors located in {@code source} (twin run's file) instead of the
+   * REPL's name for its input: a fresh session reads the file from its line 1, so the lines are the file's.
+   */
+  static int evaluate(String target, String text, String kind, Format format, PrintWriter out, PrintWriter err,
+      String reason, String source) throws Exception {
     RemoteTwin twin = locator().find(target);
     if (twin != null) {
       twin = twin.withReason(requiredReason(twin, reason));
@@ -111,13 +120,13 @@ final class TwinsCommands {
         : new StructuredPrinter(out, err, format.json(), Redactor.none());
     int code;
     if (twin != null) {
-      code = Launches.evalIn(twin, text, kind, printer);
+      code = Launches.evalIn(twin, text, kind, Printer.locatedIn(printer, source));
     } else {
       Launches.Prepared prepared = Launches.prepareForTarget(Environment.current(), target);
       reason = Reasons.require(reason, prepared.profile().twin().requireReason(), prepared.plan().profileName());
       Printer local = format == null ? new StreamPrinter(out, err, prepared.redactor())
           : new StructuredPrinter(out, err, format.json(), prepared.redactor());
-      code = Launches.runOnce(prepared, text, kind, false, local, reason);
+      code = Launches.runOnce(prepared, text, kind, false, Printer.locatedIn(local, source), reason);
       printer = local;
     }
     if (printer instanceof StructuredPrinter s) {
@@ -209,7 +218,7 @@ final class TwinsCommands {
       if (text.startsWith("\uFEFF")) {
         text = text.substring(1); // a byte-order mark some editors write: no form of the file
       }
-      return evaluate(target, text, "run", format, out, err, reason);
+      return evaluate(target, text, "run", format, out, err, reason, file.toString());
     }
   }
 

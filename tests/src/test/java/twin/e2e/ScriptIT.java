@@ -59,6 +59,9 @@ class ScriptIT {
           assertThat(r.stderrLines()).as(r.describe())
               .contains("twin: stopped at the first error: the forms after it were not evaluated");
           assertThat(marker).as("the form after the error ran: %s", r.describe()).doesNotExist();
+          // Errors are located in the file, by its lines.
+          assertThat(r.stderr()).as(r.describe()).contains(file == broken ? "at (" + broken + ":2:1)"
+              : "at user/eval").doesNotContain("REPL:");
         }
       }
       // Nothing after the failing form: no notice.
