@@ -44,7 +44,9 @@ public final class TranscriptReader {
         case "result" -> sb.append(time).append("   ").append("true".equals(r.get("ok")) ? "=> " + r.get("value")
             : "!! " + r.get("error").replace("\n", " ")).append("  (").append(r.get("ms")).append(" ms)\n");
         case "interrupt" -> sb.append(time).append("   ^C interrupt\n");
-        case "session-end" -> sb.append(time).append(" == end: ").append(r.get("reason")).append('\n');
+        case "notice" -> sb.append(time).append("   -- ").append(r.get("text")).append('\n');
+        case "session-end" -> sb.append(time).append(" == end: ").append(r.get("reason"))
+            .append(nullable("; evaluation ", r.get("evaluation"))).append('\n');
         default -> sb.append(time).append(" ").append(r).append('\n');
       }
     }

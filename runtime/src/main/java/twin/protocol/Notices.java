@@ -10,4 +10,11 @@ public final class Notices {
    */
   public static final String UNSTOPPABLE =
       "the evaluation could not be stopped; press Ctrl-C again to leave it behind and restart the twin";
+
+  /** The {@code CLOSE} field that says the session's client went away (its connection ended). */
+  public static final String CLIENT_GONE = "gone";
+
+  /** Sent (and recorded) when a session's client went away while one of its evaluations ran. */
+  public static final String INTERRUPTED_CLIENT_GONE =
+      "the session's client went away; interrupting its running evaluation";
 }

@@ -184,10 +184,23 @@ final class Sessions {
   }
 
   void close(int id) {
+    close(id, false);
+  }
+
+  /**
+   * Ends a session's input. When its client went away ({@code clientGone}), the input it queued
+   * is dropped and a running evaluation is interrupted as a Ctrl-C would (with the escalation):
+   * nobody is left to see its result or to press Ctrl-C.
+   */
+  void close(int id, boolean clientGone) {
     Session session = sessions.get(id);
-    if (session != null) {
-      session.input.finish();
+    if (session == null) {
+      return;
     }
+    if (clientGone) {
+      session.clientGone();
+    }
+    session.input.finish();
   }
 
   /** One REPL session: a thread running prepl over an input queue. */
@@ -274,6 +287,16 @@ final class Sessions {
         } catch (java.io.IOException ignored) {
           // the session's writers only forward to the channel
         }
+      }
+    }
+
+    /** The client went away: drop what it queued, interrupt what runs, and say so on the record. */
+    void clientGone() {
+      input.discard();
+      Thread target = thread;
+      if (target != null && target.isAlive() && !input.isWaiting()) {
+        wire.send(Frame.of(id, FrameType.NOTICE, twin.protocol.Notices.INTERRUPTED_CLIENT_GONE));
+        interrupt();
       }
     }
 
