@@ -413,15 +413,17 @@ public final class ControlServer implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      server.close();
-    } catch (IOException ignored) {
-      // closing anyway
-    }
+    // The name goes first: a client that finds the socket gone knows the twin ended, while one that
+    // is refused by a socket still there takes it for a dead supervisor's and cleans up after it.
     try {
       Files.deleteIfExists(socket);
     } catch (IOException ignored) {
       // the directory goes too
+    }
+    try {
+      server.close();
+    } catch (IOException ignored) {
+      // closing anyway
     }
   }
 

@@ -93,6 +93,91 @@ class DetachedFaultsIT {
         .contains("== end: its client went away; evaluation interrupted because its client went away");
   }
 
+  @Test
+  void aStoppedSupervisorIsReportedAndTheOtherTwinsServed() {
+    DetachedSupport.Detached wedged = detach();
+    DetachedSupport.Detached fine = detach();
+    Host.signal(wedged.supervisorPid(), "STOP");
+    try {
+      String notAnswering = "twin " + wedged.id() + " did not answer within 5 s (its supervisor pid "
+          + wedged.supervisorPid() + " may be stopped or overloaded)";
+      TwinCli.Result ps = twin.run(STEP, null, "ps");
+      assertThat(ps.exitCode()).as(ps.describe()).isZero();
+      assertThat(ps.stderr()).as(ps.describe()).isEqualTo("twin: warning: " + notAnswering + "\n");
+      assertThat(ps.stdoutLines()).as(ps.describe()).hasSize(3);
+      assertThat(ps.stdout()).as(ps.describe()).contains(fine.id() + " ");
+      String row = ps.stdoutLines().stream().filter(l -> l.startsWith(wedged.id() + " ")).findFirst().orElse("");
+      assertThat(row).as(ps.describe()).endsWith("(not answering)");
+      assertThat(row.split("\\s+")).as(ps.describe()).contains(Long.toString(wedged.supervisorPid()));
+      TwinCli.Result json = twin.run(STEP, null, "ps", "--json");
+      assertThat(json.stdout()).as(json.describe())
+          .contains("{\"id\":\"" + wedged.id() + "\",\"profile\":\"demo\",\"supervisor-pid\":\""
+              + wedged.supervisorPid() + "\",\"state\":\"not answering\"}")
+          .contains("\"id\":\"" + fine.id() + "\"");
+
+      for (String[] args : List.of(new String[] {"eval", wedged.id(), "(+ 1 2)"},
+          new String[] {"attach", wedged.id()}, new String[] {"stop", wedged.id()})) {
+        TwinCli.Result r = twin.run(STEP, null, args);
+        assertThat(r.exitCode()).as("%s: %s", args[0], r.describe()).isEqualTo(1);
+        assertThat(r.stderr()).as("%s: %s", args[0], r.describe()).startsWith("twin: error: " + notAnswering);
+        assertThat(r.stderr().strip().lines()).as("one line: %s", r.describe()).hasSize(1);
+      }
+      // Only the handshake is bounded: an evaluation longer than it is answered.
+      assertThat(eval(fine.id(), "(do (Thread/sleep 6000) :slow)")).isEqualTo(":slow");
+
+      TwinCli.Result all = twin.run(STEP, null, "stop", "--all");
+      assertThat(all.exitCode()).as(all.describe()).isEqualTo(1);
+      assertThat(all.stderr()).as(all.describe()).contains("twin: stopped " + fine.id())
+          .contains("twin: error: " + notAnswering);
+      DetachedSupport.awaitGone(twin, fine, STEP, "stop --all past a stopped supervisor");
+    } finally {
+      Host.signal(wedged.supervisorPid(), "CONT");
+    }
+  }
+
+  @Test
+  void aBadEntryUnderTwinsIsSkippedWithAWarning() throws IOException {
+    DetachedSupport.Detached d = detach();
+    Path fake = DetachedSupport.twinDir(twin, "demo-fake02");
+    Files.createDirectory(fake);
+    DetachedSupport.chmod(fake, "rwx------");
+    Files.writeString(fake.resolve("twin.sock"), "hi\n");
+    String warning = "twin: warning: skipping " + fake + ": " + fake.resolve("twin.sock")
+        + " is not a socket (or is a link); refusing to use it";
+
+    TwinCli.Result ps = twin.run(STEP, null, "ps");
+    assertThat(ps.exitCode()).as(ps.describe()).isZero();
+    assertThat(ps.stderr()).as(ps.describe()).contains(warning);
+    assertThat(ps.stdout()).as(ps.describe()).contains(d.id() + " ").doesNotContain("demo-fake02");
+    TwinCli.Result unknown = twin.run(STEP, null, "eval", "demo-0000ff", "1");
+    assertThat(unknown.exitCode()).as(unknown.describe()).isEqualTo(2);
+    assertThat(unknown.stderr()).as(unknown.describe()).contains("no running twin and ");
+    assertThat(eval("demo", "(+ 1 2)")).as("the profile's one twin, past the bad entry").isEqualTo("3");
+    TwinCli.Result direct = twin.run(STEP, null, "eval", "demo-fake02", "1");
+    assertThat(direct.exitCode()).as("the bad entry named by its id: %s", direct.describe()).isEqualTo(3);
+
+    TwinCli.Result all = twin.run(STEP, null, "stop", "--all");
+    assertThat(all.exitCode()).as(all.describe()).isZero();
+    assertThat(all.stderr()).as(all.describe()).contains(warning).contains("twin: stopped " + d.id());
+    DetachedSupport.awaitGone(twin, d, STEP, "stop --all past a bad entry");
+    assertThat(fake.resolve("twin.sock")).as("the bad entry, left alone").exists();
+  }
+
+  @Test
+  void concurrentStopsOfAllEndEveryTwinWithoutErrors() {
+    List<DetachedSupport.Detached> twins = List.of(detach(), detach(), detach());
+    List<Spawned> stops = List.of(twin.start("stop", "--all"), twin.start("stop", "--all"),
+        twin.start("stop", "--all"));
+    for (Spawned stop : stops) {
+      TwinCli.Result r = stop.await(STEP);
+      assertThat(r.exitCode()).as(r.describe()).isZero();
+      assertThat(r.stderr()).as(r.describe()).doesNotContain("error");
+    }
+    for (DetachedSupport.Detached d : twins) {
+      DetachedSupport.awaitGone(twin, d, STEP, "three concurrent stop --all");
+    }
+  }
+
   private List<Path> transcripts() {
     try (Stream<Path> files = Files.list(temp.resolve("state/transcripts"))) {
       return files.sorted().toList();
