@@ -77,6 +77,12 @@ public final class Recorder {
         public void close() {
           session.close();
         }
+
+        @Override
+        public void clientGone() {
+          recorded.clientGone();
+          session.clientGone();
+        }
       };
     };
   }
@@ -98,10 +104,19 @@ public final class Recorder {
     private final SessionListener next;
     private long outChars;
     private volatile String ns = "user";
+    /** The client went away before the session ended; the end's record says so. */
+    private volatile boolean clientGone;
+    /** The twin interrupted an evaluation of this session because its client went away. */
+    private volatile boolean interruptedForGone;
+    private volatile boolean ended;
 
     RecordingListener(Transcript t, SessionListener next) {
       this.t = t;
       this.next = next;
+    }
+
+    void clientGone() {
+      clientGone = true;
     }
 
     void refuse(String message) {
@@ -157,16 +172,36 @@ public final class Recorder {
       next.onReady(ns);
     }
 
+    // Notices tell what happened to an evaluation (interrupted, stopped, could not be stopped, its
+    // client went away): they belong on the record as much as results do.
     @Override
     public void onNotice(String message) {
+      if (twin.protocol.Notices.INTERRUPTED_CLIENT_GONE.equals(message)) {
+        interruptedForGone = true;
+      }
+      if (!ended) {
+        try {
+          t.record("notice", Map.of("text", message));
+        } catch (TwinException e) {
+          // the notice is shown either way; nothing is evaluated because of it
+        }
+      }
       next.onNotice(message);
     }
 
     @Override
     public void onClosed(String reason) {
+      ended = true;
       try {
         Map<String, Object> end = new LinkedHashMap<>();
-        end.put("reason", reason == null ? "closed" : reason);
+        String why = reason == null ? "closed" : reason;
+        if (clientGone) {
+          why = reason == null ? "its client went away" : "its client went away; then " + reason;
+        }
+        end.put("reason", why);
+        if (interruptedForGone) {
+          end.put("evaluation", "interrupted because its client went away");
+        }
         t.record("session-end", end);
       } catch (TwinException e) {
         // the session is over either way

@@ -50,7 +50,9 @@ public final class TranscriptReader {
         case "result" -> sb.append(time).append("   ").append("true".equals(r.get("ok")) ? "=> " + lines(r.get("value"))
             : "!! " + line(r.get("error"))).append("  (").append(line(r.get("ms"))).append(" ms)\n");
         case "interrupt" -> sb.append(time).append("   ^C interrupt\n");
-        case "session-end" -> sb.append(time).append(" == end: ").append(line(r.get("reason"))).append('\n');
+        case "notice" -> sb.append(time).append("   -- ").append(line(r.get("text"))).append('\n');
+        case "session-end" -> sb.append(time).append(" == end: ").append(line(r.get("reason")))
+            .append(nullable("; evaluation ", r.get("evaluation"))).append('\n');
         default -> sb.append(time).append(" ").append(line(String.valueOf(r))).append('\n');
       }
     }

@@ -127,12 +127,25 @@ final class Launches {
 
   /** Evaluates {@code text} in a new session of {@code twin}; exit 1 if a form threw. */
   static int evalIn(twin.supervisor.SessionOpener twin, String text, String kind, Printer printer) {
-    SessionDriver session = new SessionDriver(printer).open(twin, kind);
+    SessionDriver session = new SessionDriver(printer);
+    // A detached twin outlives this command: leaving with a second Ctrl-C leaves the evaluation
+    // there, so say what stays and how to end it. A twin started for this command ends with it.
+    String id = twin instanceof twin.client.RemoteTwin remote ? remote.entry().id() : null;
+    if (id != null) {
+      session.onUnstoppable("the evaluation could not be stopped; press Ctrl-C again to leave it behind "
+          + "(it keeps a thread of twin " + id + " busy until the twin ends: twin stop " + id + ")");
+    }
+    session.open(twin, kind);
     if (printer instanceof SessionAware aware) {
       aware.opened(session);
     }
     if (!text.isBlank()) {
-      try (CtrlC ctrlC = CtrlC.interrupting(session::interrupt)) {
+      Runnable leaving = id == null ? () -> { } : () -> printer.notice(session.isStuck()
+          ? "left the evaluation behind: it could not be stopped and holds a thread of twin " + id
+              + "; to end it: twin stop " + id
+          : "left without waiting: twin " + id + " goes on interrupting the evaluation; if it cannot stop it, "
+              + "twin stop " + id + " ends the twin");
+      try (CtrlC ctrlC = CtrlC.interrupting(session::interrupt, leaving)) {
         session.eval(text);
       }
     }

@@ -122,6 +122,7 @@ public final class SuperviseCommand implements Callable<Integer> {
       logLine(log, "twin " + id + " ready: pid " + supervisor.twinPid() + ", socket " + dir.resolve("twin.sock"));
       watch(served, idle, lifetime, why, end);
       served.broadcast("this twin is ending: " + why.get());
+      supervisor.endingBecause(why.get());
       logLine(log, "twin " + id + " ending: " + why.get());
       return ExitCodes.OK;
     } finally {

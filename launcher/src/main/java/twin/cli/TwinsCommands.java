@@ -246,7 +246,9 @@ final class TwinsCommands {
         try {
           rows.add(t.status());
         } catch (TwinException e) {
+          // One twin that does not answer is listed as such; the others are still shown.
           err.println("twin: warning: " + e.getMessage());
+          rows.add(notAnswering(t));
         }
       }
       if (json) {
@@ -262,12 +264,27 @@ final class TwinsCommands {
       out.printf("%-22s %-14s %8s %8s %-10s %-20s %6s %4s  %s%n", "ID", "PROFILE", "TWIN", "SUPER", "USER", "STARTED",
           "IDLE", "SESS", "REASON");
       for (Map<String, String> r : rows) {
+        if (r.containsKey("state")) {
+          out.printf("%-22s %-14s %8s %8s %-10s %-20s %6s %4s  %s%n", r.get("id"), r.get("profile"), "-",
+              r.getOrDefault("supervisor-pid", "-"), "-", "-", "-", "-", "(" + r.get("state") + ")");
+          continue;
+        }
         out.printf("%-22s %-14s %8s %8s %-10s %-20s %6s %4s  %s%n", r.get("id"), r.get("profile"), r.get("twin-pid"),
             r.get("supervisor-pid"), r.get("user"), shortTime(r.get("started")),
             Durations.format(Duration.ofSeconds(Long.parseLong(r.getOrDefault("idle-seconds", "0")))),
             r.get("sessions"), r.getOrDefault("reason", ""));
       }
       return ExitCodes.OK;
+    }
+
+    /** The row of a twin whose supervisor did not answer: what its directory and /proc tell. */
+    private static Map<String, String> notAnswering(RemoteTwin t) {
+      Map<String, String> row = new java.util.LinkedHashMap<>();
+      row.put("id", t.entry().id());
+      row.put("profile", t.entry().profile());
+      RemoteTwin.supervisorPid(t.entry().id()).ifPresent(pid -> row.put("supervisor-pid", Long.toString(pid)));
+      row.put("state", "not answering");
+      return row;
     }
 
     private static String shortTime(String iso) {
@@ -307,14 +324,28 @@ final class TwinsCommands {
         throw TwinException.usage("name the twin to stop (twin ps lists them), or use --all");
       }
       List<RemoteTwin> twins = all ? locator().running() : List.of(locator().require(target));
+      int code = ExitCodes.OK;
       for (RemoteTwin t : twins) {
-        t.stop();
-        err.println("twin: stopped " + t.entry().id());
+        try {
+          if (t.stop()) {
+            err.println("twin: stopped " + t.entry().id());
+          } else {
+            // Another stop, its lifetime or its death came first: it is as stopped as asked.
+            err.println("twin: " + t.entry().id() + " had ended already");
+          }
+        } catch (TwinException e) {
+          if (!all) {
+            throw e;
+          }
+          // One twin that cannot be stopped does not keep the rest of the list running.
+          err.println("twin: error: " + e.getMessage());
+          code = Math.max(code, e.exitCode());
+        }
       }
       if (all && twins.isEmpty()) {
         err.println("twin: no detached twins are running");
       }
-      return ExitCodes.OK;
+      return code;
     }
   }
 }

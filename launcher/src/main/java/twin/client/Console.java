@@ -102,6 +102,15 @@ public final class Console implements Printer, AutoCloseable {
    */
   public boolean run(SessionDriver session) {
     terminal.handle(Terminal.Signal.INT, signal -> session.interrupt());
+    // A session that ends under the prompt (twin stop, the lifetime, the twin's death) ends the
+    // loop at once, after the notice that said why, not at the next line typed. JLine turns an
+    // interrupt of the reading thread into a UserInterruptException.
+    Thread loop = Thread.currentThread();
+    session.onEnd(() -> {
+      if (reading) {
+        loop.interrupt();
+      }
+    });
     String ns = session.ns();
     while (true) {
       String prompt = "twin:" + twinName + " " + ns + "=> ";
@@ -109,8 +118,16 @@ public final class Console implements Printer, AutoCloseable {
       String text;
       try {
         reading = true;
+        if (session.isClosed()) {
+          Thread.interrupted();
+          throw session.ended();
+        }
         text = reader.readLine(prompt);
       } catch (UserInterruptException e) {
+        if (session.isClosed()) {
+          Thread.interrupted();
+          throw session.ended();
+        }
         continue;
       } catch (EndOfFileException e) {
         return false;

@@ -20,6 +20,14 @@ public final class CtrlC implements AutoCloseable {
 
   /** Runs {@code first} on the first Ctrl-C until {@link #close}; a JVM that keeps SIGINT to itself gets none. */
   public static CtrlC interrupting(Runnable first) {
+    return interrupting(first, () -> { });
+  }
+
+  /**
+   * Like {@link #interrupting(Runnable)}, running {@code leaving} on the second Ctrl-C before
+   * the command leaves, e.g. to say what it leaves running.
+   */
+  public static CtrlC interrupting(Runnable first, Runnable leaving) {
     AtomicBoolean seen = new AtomicBoolean();
     SignalHandler[] before = new SignalHandler[1];
     try {
@@ -27,6 +35,7 @@ public final class CtrlC implements AutoCloseable {
         if (seen.compareAndSet(false, true)) {
           first.run();
         } else if (before[0] != null) {
+          leaving.run();
           before[0].handle(signal);
         }
       });

@@ -26,6 +26,7 @@ public final class SessionDriver implements SessionListener {
   private final CountDownLatch opened = new CountDownLatch(1);
 
   private volatile String unstoppableText;
+  private volatile Runnable onEnd = () -> { };
 
   public SessionDriver(Printer printer) {
     this.printer = printer;
@@ -38,6 +39,32 @@ public final class SessionDriver implements SessionListener {
   public SessionDriver onUnstoppable(String text) {
     this.unstoppableText = text;
     return this;
+  }
+
+  /** Runs {@code action} when the session ends from the twin's side (its end, its death), on the reader's thread. */
+  public void onEnd(Runnable action) {
+    this.onEnd = action;
+  }
+
+  /** True once the twin said the running evaluation could not be stopped. */
+  public boolean isStuck() {
+    synchronized (lock) {
+      return stuck && !ready;
+    }
+  }
+
+  /** True once the twin said the session ended (or the connection to it did). */
+  public boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  /** What an evaluation would fail with now that the session ended. */
+  public TwinException ended() {
+    synchronized (lock) {
+      return new TwinException(ExitCodes.FAILED, closeReason != null ? closeReason : "the session ended");
+    }
   }
 
   /** Opens the session and waits for its first prompt. */
@@ -128,7 +155,7 @@ public final class SessionDriver implements SessionListener {
         throw new Stuck();
       }
       if (!ready) {
-        throw new TwinException(ExitCodes.FAILED, closeReason != null ? closeReason : "the session ended");
+        throw ended();
       }
       return ns;
     }
@@ -189,5 +216,6 @@ public final class SessionDriver implements SessionListener {
       closeReason = reason;
       lock.notifyAll();
     }
+    onEnd.run();
   }
 }

@@ -117,15 +117,23 @@ public final class TwinLocator {
     }
   }
 
-  /** The running twins, with stale sockets cleaned up on the way. */
+  /**
+   * The running twins, with stale sockets cleaned up on the way. An entry that fails the checks
+   * (not a socket, a link, open to others, another owner's) is skipped with a warning, so that one
+   * bad entry does not hide the twins around it; it is still never used.
+   */
   public List<RemoteTwin> running() {
     List<RemoteTwin> twins = new ArrayList<>();
     for (Entry e : list()) {
       if (!e.dir().startsWith(twinsDir) && !isAccessible(e)) {
         continue;
       }
-      if (isLive(e)) {
-        twins.add(new RemoteTwin(e));
+      try {
+        if (isLive(e)) {
+          twins.add(new RemoteTwin(e));
+        }
+      } catch (TwinException bad) {
+        System.err.println("twin: warning: skipping " + e.dir() + ": " + bad.getMessage());
       }
     }
     return twins;
@@ -167,10 +175,26 @@ public final class TwinLocator {
     return twin;
   }
 
-  /** Vets the socket, then probes it; a refused connection means a dead supervisor: clean it up. */
+  /**
+   * Vets the socket, then probes it; a refused connection means a dead supervisor: clean it up. A
+   * twin whose socket vanished meanwhile (it ended) is not live; one whose supervisor does not
+   * accept in time is, and its status request says it does not answer.
+   */
   boolean isLive(Entry entry) {
-    vet(entry);
+    if (!Files.exists(entry.socket(), LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try {
+      vet(entry);
+    } catch (TwinException e) {
+      if (!Files.exists(entry.socket(), LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+      throw e;
+    }
+    RemoteTwin.Deadline deadline = null;
     try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      deadline = new RemoteTwin.Deadline(probe);
       probe.connect(UnixDomainSocketAddress.of(entry.socket()));
       return true;
     } catch (ConnectException refused) {
@@ -179,7 +203,17 @@ public final class TwinLocator {
       }
       return false;
     } catch (IOException e) {
+      if (deadline != null && deadline.missed()) {
+        return true;
+      }
+      if (!Files.exists(entry.socket(), LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
       throw new TwinException(ExitCodes.NOT_PERMITTED, "cannot connect to " + entry.socket() + ": " + Os.reason(e));
+    } finally {
+      if (deadline != null) {
+        deadline.met();
+      }
     }
   }
 

@@ -27,4 +27,9 @@ final class ChannelSession implements TwinSession {
   public void close() {
     connection.send(Frame.of(id, FrameType.CLOSE));
   }
+
+  @Override
+  public void clientGone() {
+    connection.send(Frame.of(id, FrameType.CLOSE, twin.protocol.Notices.CLIENT_GONE));
+  }
 }

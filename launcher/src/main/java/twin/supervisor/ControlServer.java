@@ -193,6 +193,9 @@ public final class ControlServer implements AutoCloseable {
     FrameWriter out = new FrameWriter(ChannelStreams.output(channel), "twin-client-writer", e -> { });
     framedClients.add(out);
     TwinSession session = null;
+    // Set when the twin has said the session ended: a connection that ends before that is a
+    // client that went away (killed, hung up), whose running evaluation nobody would ever see.
+    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
     try {
       for (Frame f = FrameIO.read(in); f != null; f = FrameIO.read(in)) {
         if (f.type() != FrameType.STATUS) {
@@ -220,7 +223,7 @@ public final class ControlServer implements AutoCloseable {
                   blankToNull(f.field(3)), blankToNull(f.field(1)), f.field(0));
               try {
                 session = recorder.recording(supervisor, who).openSession(f.field(0),
-                    new Forwarder(out, f.session(), redactor));
+                    new Forwarder(out, f.session(), redactor, ended));
               } catch (twin.TwinException e) {
                 sessions.decrementAndGet();
                 log.accept("session of " + user + " refused: " + e.getMessage());
@@ -249,10 +252,15 @@ public final class ControlServer implements AutoCloseable {
     } finally {
       framedClients.remove(out);
       if (session != null) {
-        session.close();
+        boolean gone = !ended.get();
+        if (gone) {
+          session.clientGone();
+        } else {
+          session.close();
+        }
         sessions.decrementAndGet();
         lastActivity = System.currentTimeMillis();
-        log.accept("session of " + user + " ended");
+        log.accept("session of " + user + " ended" + (gone ? " (its client went away; a running evaluation is interrupted)" : ""));
       }
       out.finish();
     }
@@ -314,6 +322,7 @@ public final class ControlServer implements AutoCloseable {
     log.accept("text session opened by " + user);
     sessions.incrementAndGet();
     textClients.add(out);
+    boolean gone = false;
     try (Reader reader = new InputStreamReader(raw, StandardCharsets.UTF_8)) {
       char[] buf = new char[8192];
       for (int n = reader.read(buf); n >= 0; n = reader.read(buf)) {
@@ -321,10 +330,16 @@ public final class ControlServer implements AutoCloseable {
         session.send(new String(buf, 0, n));
       }
     } catch (IOException e) {
-      // the client went away
+      gone = true;
     } finally {
       textClients.remove(out);
-      session.close();
+      // The end of a plain client's input is no sign it left (socat half-closes and waits for the
+      // answers); a broken connection is.
+      if (gone) {
+        session.clientGone();
+      } else {
+        session.close();
+      }
       // Input ended (socat at EOF); the answers to what was sent are still to come.
       try {
         ended.await();
@@ -398,15 +413,17 @@ public final class ControlServer implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      server.close();
-    } catch (IOException ignored) {
-      // closing anyway
-    }
+    // The name goes first: a client that finds the socket gone knows the twin ended, while one that
+    // is refused by a socket still there takes it for a dead supervisor's and cleans up after it.
     try {
       Files.deleteIfExists(socket);
     } catch (IOException ignored) {
       // the directory goes too
+    }
+    try {
+      server.close();
+    } catch (IOException ignored) {
+      // closing anyway
     }
   }
 
@@ -421,7 +438,8 @@ public final class ControlServer implements AutoCloseable {
    * Passes a twin session's events on to one framed client. Output arrives masked already: the
    * recorder masks it as a stream (RedactingListener).
    */
-  private record Forwarder(FrameWriter out, int clientSession, Redactor r) implements SessionListener {
+  private record Forwarder(FrameWriter out, int clientSession, Redactor r,
+      java.util.concurrent.atomic.AtomicBoolean ended) implements SessionListener {
     @Override public void onOut(String text) { out.send(Frame.of(clientSession, FrameType.OUT, text)); }
     @Override public void onErr(String text) { out.send(Frame.of(clientSession, FrameType.ERR, text)); }
     @Override public void onTap(String printed) { out.send(Frame.of(clientSession, FrameType.TAP, r.redact(printed))); }
@@ -434,6 +452,7 @@ public final class ControlServer implements AutoCloseable {
       out.send(Frame.of(clientSession, FrameType.NOTICE, r.redact(message)));
     }
     @Override public void onClosed(String reason) {
+      ended.set(true);
       out.send(Frame.of(clientSession, FrameType.CLOSED, reason == null ? "" : reason));
     }
   }

@@ -271,6 +271,11 @@ public final class Supervisor implements AutoCloseable, SessionOpener {
     return process.isAlive() && !connection.isClosed();
   }
 
+  /** What sessions still open are told when the twin ends next: why it ends (a stop, its lifetime). */
+  public void endingBecause(String why) {
+    connection.setCloseReason("the twin ended: " + why);
+  }
+
   /** Ends the twin: asks it to exit, kills it if it does not, and removes its private files. */
   @Override
   public synchronized void close() {

@@ -10,4 +10,12 @@ public interface TwinSession {
 
   /** Ends the session; the twin keeps running. */
   void close();
+
+  /**
+   * Ends the session because its client went away (its connection ended before the session did):
+   * the twin drops the input it queued and interrupts its running evaluation, as Ctrl-C would.
+   */
+  default void clientGone() {
+    close();
+  }
 }

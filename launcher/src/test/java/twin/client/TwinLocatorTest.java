@@ -95,6 +95,53 @@ class TwinLocatorTest {
     assertThat(dir).doesNotExist();
   }
 
+  @Test
+  void aBadEntryIsSkippedAndTheOthersListed() throws Exception {
+    Path fake = Files.createDirectories(temp.resolve("run/twins/demo-fake02"));
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+    Files.writeString(fake.resolve("twin.sock"), "hi");
+    TwinLocator locator = new TwinLocator(temp.resolve("run"), List.of());
+    assertThat(locator.running()).extracting(t -> t.entry().id()).containsExactly("demo-abc123");
+    assertThat(locator.find("demo-nosuch")).as("an id that names nothing").isNull();
+    assertThat(fake.resolve("twin.sock")).as("the bad entry, never used nor removed").exists();
+    // Named by its own id, the bad entry is still refused.
+    assertThatThrownBy(() -> locator.find("demo-fake02")).isInstanceOf(TwinException.class)
+        .hasMessageContaining("is not a socket (or is a link); refusing to use it");
+  }
+
+  @Test
+  void aSupervisorThatNeverAnswersIsReportedInBoundedTime() {
+    // Bound, listening, never accepting: what a stopped (SIGSTOP) supervisor looks like to a client.
+    RemoteTwin twin = new RemoteTwin(entry());
+    for (Runnable request : List.<Runnable>of(twin::status, twin::stop,
+        () -> twin.openSession("eval", new NoListener()))) {
+      assertThatThrownBy(request::run).isInstanceOf(TwinException.class)
+          .hasMessageStartingWith("twin demo-abc123 did not answer within " + RemoteTwin.ANSWER_TIMEOUT.toSeconds()
+              + " s (its supervisor may be stopped or overloaded)")
+          .satisfies(e -> assertThat(((TwinException) e).exitCode()).isEqualTo(ExitCodes.FAILED));
+    }
+  }
+
+  @Test
+  void aTwinThatVanishedBeforeItsStopCountsAsStopped() throws Exception {
+    RemoteTwin twin = new RemoteTwin(entry());
+    server.close();
+    assertThat(twin.stop()).as("a socket nothing listens on any more").isFalse();
+    Files.delete(socket);
+    assertThat(twin.stop()).as("a socket removed").isFalse();
+  }
+
+  /** A session listener that ignores everything. */
+  private static final class NoListener implements twin.supervisor.SessionListener {
+    @Override public void onOut(String text) { }
+    @Override public void onErr(String text) { }
+    @Override public void onTap(String printed) { }
+    @Override public void onResult(String ns, String printed, boolean failed, String form, String ms) { }
+    @Override public void onReady(String ns) { }
+    @Override public void onNotice(String message) { }
+    @Override public void onClosed(String reason) { }
+  }
+
   private void assertRefused(String message) {
     assertThatThrownBy(() -> TwinLocator.vet(entry()))
         .isInstanceOf(TwinException.class)

@@ -14,7 +14,10 @@ public enum FrameType {
   EVAL,
   /** supervisor to twin: interrupt the session's running evaluation. */
   INTERRUPT,
-  /** supervisor to twin: end the session (its reader sees end of input). */
+  /**
+   * supervisor to twin: end the session (its reader sees end of input): [] or ["gone"] when its
+   * client went away, which drops the input it queued and interrupts its running evaluation.
+   */
   CLOSE,
   /** supervisor to twin: end the twin JVM. */
   SHUTDOWN,

@@ -17,4 +17,11 @@ public final class Notices {
    */
   public static final String STOPPED_AT_ERROR =
       "stopped at the first error: the forms after it were not evaluated";
+
+  /** The {@code CLOSE} field that says the session's client went away (its connection ended). */
+  public static final String CLIENT_GONE = "gone";
+
+  /** Sent (and recorded) when a session's client went away while one of its evaluations ran. */
+  public static final String INTERRUPTED_CLIENT_GONE =
+      "the session's client went away; interrupting its running evaluation";
 }

@@ -23,6 +23,11 @@ final class InputQueueReader extends Reader {
     notifyAll();
   }
 
+  /** Drops the input not read yet: forms its client queued and will never see the results of. */
+  synchronized void discard() {
+    pending.setLength(0);
+  }
+
   synchronized void finish() {
     closed = true;
     notifyAll();

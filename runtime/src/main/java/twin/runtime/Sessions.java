@@ -198,10 +198,23 @@ final class Sessions {
   }
 
   void close(int id) {
+    close(id, false);
+  }
+
+  /**
+   * Ends a session's input. When its client went away ({@code clientGone}), the input it queued
+   * is dropped and a running evaluation is interrupted as a Ctrl-C would (with the escalation):
+   * nobody is left to see its result or to press Ctrl-C.
+   */
+  void close(int id, boolean clientGone) {
     Session session = sessions.get(id);
-    if (session != null) {
-      session.input.finish();
+    if (session == null) {
+      return;
     }
+    if (clientGone) {
+      session.clientGone();
+    }
+    session.input.finish();
   }
 
   /** One REPL session: a thread running prepl over an input queue. */
@@ -214,6 +227,7 @@ final class Sessions {
     private volatile String ns = "user";
     private final boolean stopAtError;
     private boolean stopped;
+    private volatile boolean gone;
     private LineNumberingPushbackReader reader;
 
     Session(int id, boolean stopAtError) {
@@ -248,7 +262,7 @@ final class Sessions {
           }
         });
       } catch (StopAtError stop) {
-        if (textFollows()) {
+        if (!gone && textFollows()) {
           wire.send(Frame.of(id, FrameType.NOTICE, twin.protocol.Notices.STOPPED_AT_ERROR));
         }
         // The client waits for the input to be consumed: it was, as far as it will ever be.
@@ -296,7 +310,7 @@ final class Sessions {
         wire.send(Frame.of(id, FrameType.RET, String.valueOf(message.valAt(NS)),
             ms == null ? "" : ms.toString(), failed ? "exception" : "ok", printed,
             String.valueOf(message.valAt(FORM, ""))));
-        if (failed && stopAtError) {
+        if ((failed && stopAtError) || gone) {
           stopped = true;
           throw new StopAtError();
         }
@@ -324,6 +338,17 @@ final class Sessions {
         } catch (java.io.IOException ignored) {
           // the session's writers only forward to the channel
         }
+      }
+    }
+
+    /** The client went away: drop what it queued, interrupt what runs, and say so on the record. */
+    void clientGone() {
+      gone = true; // the forms the reader has buffered already are not evaluated either
+      input.discard();
+      Thread target = thread;
+      if (target != null && target.isAlive() && !input.isWaiting()) {
+        wire.send(Frame.of(id, FrameType.NOTICE, twin.protocol.Notices.INTERRUPTED_CLIENT_GONE));
+        interrupt();
       }
     }
 

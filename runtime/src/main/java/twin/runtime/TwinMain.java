@@ -206,7 +206,7 @@ public final class TwinMain {
         case OPEN -> sessions.open(frame.session(), frame.field(0));
         case EVAL -> sessions.feed(frame.session(), frame.field(0));
         case INTERRUPT -> sessions.interrupt(frame.session());
-        case CLOSE -> sessions.close(frame.session());
+        case CLOSE -> sessions.close(frame.session(), twin.protocol.Notices.CLIENT_GONE.equals(frame.field(0)));
         default -> LOG.println("twin-runtime: unexpected frame " + frame.type());
       }
     }

@@ -81,7 +81,8 @@ class AuditIT {
     assertThat(verify.stdout()).contains(": ok");
 
     List<String> lines = new ArrayList<>(Files.readAllLines(eval));
-    lines.set(2, lines.get(2).replace("42", "43"));
+    lines.set(2, lines.get(2).replace("\"value\":\"42\"", "\"value\":\"43\""));
+    assertThat(lines.get(2)).contains("\"value\":\"43\"");
     Path edited = tmp.resolve("edited.jsonl");
     Files.write(edited, lines);
     TwinCli.Result bad = twin.run("audit", "verify", edited.toString());

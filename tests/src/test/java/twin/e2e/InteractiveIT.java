@@ -185,6 +185,59 @@ class InteractiveIT {
     }
   }
 
+  /** A session whose twin is stopped from elsewhere ends right after the notice, not at the next line. */
+  @Test
+  void attachEndsWhenItsTwinIsStopped() {
+    TwinCli twin = new TwinCli(temp);
+    Tmux tmux = new Tmux(temp, twin.environment());
+    try (twin) {
+      tmux.requireInstalled();
+      DetachedSupport.Detached d = DetachedSupport.detach(twin, "demo");
+      tmux.newSession(Fixtures.repo(), DetachedSupport.shellCommand(twin, "attach", d.id())
+          + "; echo ATTACH-EXIT=$?; sleep 30");
+      Host.await(Duration.ofSeconds(60), "the prompt", () -> prompts(tmux.screen()) == 1, tmux::screen);
+      TwinCli.Result stop = twin.run("stop", d.id());
+      assertThat(stop.exitCode()).as(stop.describe()).isZero();
+      Host.await(STEP, "ATTACH-EXIT= with nothing typed", () -> tmux.screen().contains("ATTACH-EXIT="), tmux::screen);
+      assertThat(tmux.screen()).contains("twin: this twin is ending: stopped on request",
+          "twin: error: the twin ended: stopped on request", "ATTACH-EXIT=1");
+      assertThat(count(tmux.screen(), "twin: error:")).as("one error line%n%s", tmux.screen()).isEqualTo(1);
+    } finally {
+      tmux.killServer();
+    }
+  }
+
+  /**
+   * twin eval in a detached twin, Ctrl-C on code that survives Thread.stop: it says so, and the
+   * second Ctrl-C says what it leaves running and how to end it.
+   */
+  @Test
+  void evalSaysWhatItLeavesBehindInADetachedTwin() {
+    TwinCli twin = new TwinCli(temp);
+    Tmux tmux = new Tmux(temp, twin.environment());
+    try (twin) {
+      tmux.requireInstalled();
+      DetachedSupport.Detached d = DetachedSupport.detach(twin, "demo");
+      tmux.newSession(Fixtures.repo(), DetachedSupport.shellCommand(twin, "eval", d.id(),
+          "(do (println :started) (while true (try (Thread/sleep 100000) (catch Throwable t nil))))")
+          + "; echo EVAL-EXIT=$?; sleep 30");
+      Host.await(Duration.ofSeconds(60), ":started", () -> tmux.screen().contains(":started"), tmux::screen);
+      tmux.keys("C-c");
+      Host.await(Duration.ofSeconds(30), "'could not be stopped'", () -> tmux.screen().contains(
+          "the evaluation could not be stopped; press Ctrl-C again to leave it behind"), tmux::screen);
+      assertThat(tmux.screen()).as("no offer to restart a detached twin").doesNotContain("and restart the twin");
+      tmux.keys("C-c");
+      Host.await(STEP, "EVAL-EXIT=", () -> tmux.screen().contains("EVAL-EXIT="), tmux::screen);
+      assertThat(tmux.screen()).contains("twin: left the evaluation behind: it could not be stopped",
+          "to end it: twin stop " + d.id(), "EVAL-EXIT=130");
+      TwinCli.Result other = twin.run("eval", d.id(), "(+ 40 2)");
+      assertThat(other.stdoutLines()).as("the twin goes on: %s", other.describe()).containsExactly("42");
+      twin.run("stop", d.id());
+    } finally {
+      tmux.killServer();
+    }
+  }
+
   private static int count(String screen, String text) {
     int n = 0;
     for (int i = screen.indexOf(text); i >= 0; i = screen.indexOf(text, i + 1)) {
