@@ -59,8 +59,8 @@ public final class TranscriptReader {
     return sb.toString();
   }
 
-  /** One line: line breaks and every other control character escaped (\n, \x1b). */
-  static String line(String text) {
+  /** One line: line breaks and every other control character escaped (\n, \x1b), for a terminal. */
+  public static String line(String text) {
     return escape(text, false);
   }
 

@@ -255,7 +255,7 @@ final class TwinsCommands {
         List<String> objects = new ArrayList<>();
         for (Map<String, String> row : rows) {
           List<String> fields = new ArrayList<>();
-          row.forEach((k, v) -> fields.add(StructuredPrinter.jsonString(k) + ":" + StructuredPrinter.jsonString(v)));
+          row.forEach((k, v) -> fields.add(StructuredPrinter.jsonString(k) + ":" + jsonValue(k, v)));
           objects.add("{" + String.join(",", fields) + "}");
         }
         out.println("[" + String.join(",", objects) + "]");
@@ -272,9 +272,23 @@ final class TwinsCommands {
         out.printf("%-22s %-14s %8s %8s %-10s %-20s %6s %4s  %s%n", r.get("id"), r.get("profile"), r.get("twin-pid"),
             r.get("supervisor-pid"), r.get("user"), shortTime(r.get("started")),
             Durations.format(Duration.ofSeconds(Long.parseLong(r.getOrDefault("idle-seconds", "0")))),
-            r.get("sessions"), r.getOrDefault("reason", ""));
+            r.get("sessions"), twin.audit.TranscriptReader.line(r.getOrDefault("reason", "")));
       }
       return ExitCodes.OK;
+    }
+
+    private static final java.util.Set<String> NUMBERS = java.util.Set.of("twin-pid", "supervisor-pid", "idle-seconds",
+        "sessions");
+
+    /** Pids and counts as JSON numbers, require-reason as a boolean, the rest as strings. */
+    static String jsonValue(String key, String value) {
+      if (value != null && NUMBERS.contains(key) && value.matches("[0-9]{1,18}")) {
+        return value;
+      }
+      if (key.equals("require-reason") && (value.equals("true") || value.equals("false"))) {
+        return value;
+      }
+      return StructuredPrinter.jsonString(value);
     }
 
     /** The row of a twin whose supervisor did not answer: what its directory and /proc tell. */

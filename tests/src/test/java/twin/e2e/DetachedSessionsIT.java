@@ -145,7 +145,7 @@ class DetachedSessionsIT {
 
       TwinCli.Result ps = twin.run(STEP, null, "ps", "--json");
       assertThat(ps.exitCode()).as(ps.describe()).isZero();
-      assertThat(ps.stdout()).as("ps --json while attached: %s", ps.describe()).contains("\"sessions\":\"1\"");
+      assertThat(ps.stdout()).as("ps --json while attached: %s", ps.describe()).contains("\"sessions\":1");
 
       // `other` is a bare namespace made by in-ns: clojure.core is not referred there.
       tmux.type("(clojure.core/str clojure.core/*ns*)");

@@ -89,7 +89,7 @@ class SecretsSweepIT {
       assertThat(fg.stderr()).as("where --keep-files kept them").contains("twin: kept the twin's private files in ");
       outputs.add(fg.toString());
 
-      TwinCli.Result detached = twin.run("launch", profile.toString(), "--detach", "--reason", "pasted " + TOKEN);
+      TwinCli.Result detached = twin.run("launch", profile.toString(), "--detach", "--reason", "pasted " + TOKEN + " \u001b[2J");
       assertThat(detached.exitCode()).as(detached.toString()).isZero();
       String id = detached.stdout().strip();
       List<String> evalArgs = new ArrayList<>(List.of("eval", id));
@@ -102,7 +102,10 @@ class SecretsSweepIT {
       TwinCli.Result ps = twin.run("ps", "--json");
       assertThat(ps.stdout()).as(ps.toString()).contains("pasted ***");
       outputs.add(ps.toString());
-      outputs.add(twin.run("ps").toString());
+      TwinCli.Result psText = twin.run("ps");
+      assertThat(psText.stdout()).as("a reason reaches no terminal raw").contains("pasted *** \\x1b[2J")
+          .doesNotContain("\u001b");
+      outputs.add(psText.toString());
       // The reason is on the supervisor's command line, which every user of the host can read.
       for (String line : ps.stdoutLines()) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"supervisor-pid\":\"?(\\d+)").matcher(line);
