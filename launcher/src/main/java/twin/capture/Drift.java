@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 import twin.audit.Json;
+import twin.audit.TranscriptReader;
 import twin.secret.Redactor;
 
 /**
@@ -141,7 +142,8 @@ public record Drift(
     section(out, "jvm-options", options);
     section(out, "env", env);
     for (Setting s : settings) {
-      out.append(s.name()).append(": ").append(s.profile()).append(" -> ").append(s.live()).append('\n');
+      out.append(s.name()).append(": ").append(TranscriptReader.line(s.profile())).append(" -> ")
+          .append(TranscriptReader.line(s.live())).append('\n');
     }
     out.append(count()).append(count() == 1 ? " difference" : " differences")
         .append(" (+ only in the live service, - only in the profile, ~ changed; -> profile to live)\n");
@@ -194,11 +196,12 @@ public record Drift(
     }
     out.append(title).append(":\n");
     for (Entry e : entries) {
-      out.append("  ").append(e.change().sign).append(' ').append(e.name());
+      // Values come from the live process: control characters are shown escaped, never sent raw.
+      out.append("  ").append(e.change().sign).append(' ').append(TranscriptReader.line(e.name()));
       if (e.secret()) {
         out.append(e.change() == Change.CHANGED ? ": changed (a secret: value not shown)" : " (a secret: value not shown)");
       } else if (e.detail() != null) {
-        out.append(title.equals("env") && e.change() != Change.CHANGED ? "=" : ": ").append(e.detail());
+        out.append(title.equals("env") && e.change() != Change.CHANGED ? "=" : ": ").append(TranscriptReader.line(e.detail()));
       }
       out.append('\n');
     }

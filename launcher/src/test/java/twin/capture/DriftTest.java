@@ -52,6 +52,13 @@ class DriftTest {
   }
 
   @Test
+  void controlCharactersFromTheLiveProcessAreShownEscaped() {
+    Drift d = compare(side(List.of(), List.of(a.toString()), Map.of("BANNER", "a")),
+        side(List.of(), List.of(a.toString()), Map.of("BANNER", "line\nforged\u001b[2J")), Map.of());
+    assertThat(d.human()).contains("  ~ BANNER: a -> line\\nforged\\x1b[2J\n").doesNotContain("\u001b");
+  }
+
+  @Test
   void optionsEnvAndSettingsEachWay() {
     Map<String, String> was = new LinkedHashMap<>(Map.of("KEPT", "x", "GONE", "old", "PORT", "8080",
         "DB_PASSWORD", "old-secret-value", "LICENCE_ID", "lic-1111", "DB_URL", "postgres://u:pw-one@db/x"));
