@@ -153,7 +153,7 @@ class AuditIT {
       assertThat(r.stdout()).contains(Long.toString(i * 1000001L));
     }
     String ps = twin.run("ps", "--json").stdout();
-    String pid = ps.replaceAll("(?s).*\"supervisor-pid\":\"(\\d+)\".*", "$1");
+    String pid = ps.replaceAll("(?s).*\"supervisor-pid\":(\\d+).*", "$1");
     Host.signal(Long.parseLong(pid), "KILL");
     Host.await(Duration.ofSeconds(10), "the twin to end", () -> Host.twinPids(twin.runtimeDir()).isEmpty());
 

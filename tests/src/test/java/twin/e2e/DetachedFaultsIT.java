@@ -111,8 +111,8 @@ class DetachedFaultsIT {
       assertThat(row.split("\\s+")).as(ps.describe()).contains(Long.toString(wedged.supervisorPid()));
       TwinCli.Result json = twin.run(STEP, null, "ps", "--json");
       assertThat(json.stdout()).as(json.describe())
-          .contains("{\"id\":\"" + wedged.id() + "\",\"profile\":\"demo\",\"supervisor-pid\":\""
-              + wedged.supervisorPid() + "\",\"state\":\"not answering\"}")
+          .contains("{\"id\":\"" + wedged.id() + "\",\"profile\":\"demo\",\"supervisor-pid\":"
+              + wedged.supervisorPid() + ",\"state\":\"not answering\"}")
           .contains("\"id\":\"" + fine.id() + "\"");
 
       for (String[] args : List.of(new String[] {"eval", wedged.id(), "(+ 1 2)"},
