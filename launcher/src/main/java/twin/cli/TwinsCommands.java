@@ -79,6 +79,11 @@ final class TwinsCommands {
               + " --detach");
           return ExitCodes.FAILED;
         }
+        if (System.console() == null && session.failures() > 0) {
+          // Forms piped to attach: a REPL goes on after an error, but a script learns of it, as a
+          // launch with piped forms tells it.
+          return ExitCodes.FAILED;
+        }
       }
       return ExitCodes.OK;
     }

@@ -69,6 +69,10 @@ class ScriptIT {
       assertThat(last.exitCode()).as(last.describe()).isEqualTo(1);
       assertThat(last.stdoutLines()).containsExactly("2");
       assertThat(last.stderr()).as(last.describe()).contains("Divide by zero").doesNotContain("stopped at");
+      // Forms piped to attach: a REPL goes on after an error, and the exit code tells of it.
+      TwinCli.Result piped = twin.run(TwinCli.LAUNCH_TIMEOUT, "(/ 1 0)\n(+ 1 1)\n", "attach", id);
+      assertThat(piped.exitCode()).as(piped.describe()).isEqualTo(1);
+      assertThat(piped.stdout()).as(piped.describe()).contains("Divide by zero", "user=> 2");
       // The twin's other sessions go on: an attached REPL is no script.
       TwinCli.Result after = twin.run("eval", id, "(+ 20 22)");
       assertThat(after.stdoutLines()).as(after.describe()).containsExactly("42");
