@@ -1,6 +1,7 @@
 package twin.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,6 +101,7 @@ public final class SuperviseCommand implements Callable<Integer> {
     CountDownLatch end = new CountDownLatch(1);
     AtomicReference<String> why = new AtomicReference<>();
     ControlServer server = null;
+    Path keep = null;
     try {
       Launches.runInit(Launches.recorder(plan, redactor).recording(supervisor,
           twin.audit.ClientInfo.self(reason, "init")), plan, printer);
@@ -114,14 +116,23 @@ public final class SuperviseCommand implements Callable<Integer> {
       server.setReason(reason);
       server.setRequireReason(prepared.profile().twin().requireReason());
       server.onStopRequest(() -> finish(why, end, "stopped on request"));
-      supervisor.onTwinExit(() -> finish(why, end, "the twin JVM exited"));
+      supervisor.onTwinExit(() -> finish(why, end, TWIN_EXITED));
       ControlServer served = server;
       Thread accept = new Thread(served::serve, "twin-accept");
       accept.setDaemon(true);
       accept.start();
       logLine(log, "twin " + id + " ready: pid " + supervisor.twinPid() + ", socket " + dir.resolve("twin.sock"));
       watch(served, idle, lifetime, why, end);
-      served.broadcast("this twin is ending: " + why.get());
+      String ending = why.get();
+      if (TWIN_EXITED.equals(ending)) {
+        // It crashed or ran out of heap: the log is the post-mortem, and goes where it stays.
+        Path kept = keptLog(world, id);
+        if (kept != null) {
+          keep = kept;
+          ending += "; its log is kept in " + kept;
+        }
+      }
+      served.broadcast("this twin is ending: " + ending);
       supervisor.endingBecause(why.get());
       logLine(log, "twin " + id + " ending: " + why.get());
       return ExitCodes.OK;
@@ -131,6 +142,9 @@ public final class SuperviseCommand implements Callable<Integer> {
       }
       supervisor.close();
       Launches.removeHook(cleanup);
+      if (keep != null) {
+        copyLog(dir.resolve("supervisor.log"), keep, log);
+      }
       Supervisor.deleteTree(dir);
       revoke(access, runtime, log);
     }
@@ -161,6 +175,35 @@ public final class SuperviseCommand implements Callable<Integer> {
       if (server.idleMillis() >= idle.toMillis()) {
         finish(why, end, "it was idle for " + Durations.format(idle));
       }
+    }
+  }
+
+  static final String TWIN_EXITED = "the twin JVM exited";
+
+  /**
+   * Where the log of a twin that ended on its own (a crash, out of heap) is kept: the state dir's
+   * {@code logs/ID.log}, its directory 0700; null when there is no log file (under systemd the
+   * log is the journal) or no such directory can be made.
+   */
+  private static Path keptLog(Environment world, String id) {
+    Path logs = world.locations().stateDir().resolve("logs");
+    try {
+      twin.Locations.ensurePrivateDir(logs, "rwx------");
+    } catch (RuntimeException e) {
+      return null;
+    }
+    return logs.resolve(id + ".log");
+  }
+
+  private static void copyLog(Path from, Path to, PrintWriter log) {
+    logLine(log, "twin log kept in " + to);
+    try {
+      if (Files.isRegularFile(from)) {
+        Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(to, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      }
+    } catch (java.io.IOException e) {
+      logLine(log, "cannot keep the log in " + to + ": " + Os.reason(e));
     }
   }
 

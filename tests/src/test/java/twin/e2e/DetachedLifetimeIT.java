@@ -141,12 +141,18 @@ class DetachedLifetimeIT {
   }
 
   @Test
-  void theTwinsDeathOrATermOfTheSupervisorEndsEverything() {
+  void theTwinsDeathOrATermOfTheSupervisorEndsEverything() throws Exception {
     DetachedSupport.Detached killed = detach();
     List<DetachedSupport.Detached> termed = List.of(detach(), detach());
     Host.signal(killed.twinPid(), "KILL");
     DetachedSupport.awaitGone(twin, killed, Duration.ofSeconds(10), "SIGKILL of the twin JVM");
     assertThat(twin.runtimeDir().resolve(killed.id())).as("the twin's private directory").doesNotExist();
+    // A twin that died leaves its supervisor's log where it stays, for the post-mortem.
+    Path kept = twin.runtimeDir().getParent().resolve("state/logs/" + killed.id() + ".log");
+    Host.await(Duration.ofSeconds(10), "the kept log " + kept, () -> java.nio.file.Files.isRegularFile(kept));
+    assertThat(kept).content().contains("twin " + killed.id() + " ready", "ending: the twin JVM exited");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(kept)))
+        .isEqualTo("rw-------");
 
     // A TERM is a polite end: the supervisor ends its twin and removes its files, as on stop.
     for (DetachedSupport.Detached t : termed) {
