@@ -39,6 +39,13 @@ public record UnitService(
     Map<String, String> execEnvironment,
     List<String> warnings) {
 
+  /** Names only: the environment and the command line may hold secret values (a log line must not). */
+  @Override
+  public String toString() {
+    return "UnitService[" + unitName + ", from " + sources + ", variables " + environment.keySet() + ", "
+        + execEnvironment.keySet() + "]";
+  }
+
   public UnitService {
     Objects.requireNonNull(unitName, "unitName");
     execStart = List.copyOf(execStart);

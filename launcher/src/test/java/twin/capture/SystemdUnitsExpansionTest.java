@@ -62,6 +62,15 @@ class SystemdUnitsExpansionTest {
   }
 
   @Test
+  void aUnitShownInALogNamesItsVariablesNotTheirValues() throws Exception {
+    unit("secretive.service", "[Service]", "Environment=DB_PASSWORD=hunter2-unit-secret",
+        "ExecStart=/usr/bin/java --db-password ${DB_PASSWORD} -cp /x/a.jar Main");
+    UnitService u = units.load("secretive");
+    assertThat(u.execStart()).contains("hunter2-unit-secret");
+    assertThat(u.toString()).contains("secretive.service", "DB_PASSWORD").doesNotContain("hunter2-unit-secret");
+  }
+
+  @Test
   void referencesFollowSystemdsRulesForEveryForm() {
     Map<String, String> env = Map.of("A", "one two", "Q", "x 'y z'", "E", "");
     Set<String> undefined = new LinkedHashSet<>();
